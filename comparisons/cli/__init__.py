@@ -1,0 +1,24 @@
+"""The ``xjur`` command line (typer + rich). Each command lives in a module of its own.
+
+Bad input exits with status 2 and a message naming file, row and field, never a traceback.
+"""
+from __future__ import annotations
+
+import sys
+
+from .app import app, console_err
+from . import compare_cmd, demo_cmd, explain_cmd, jurisdictions_cmd  # noqa: F401  (register commands)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from jurisdictions.framework import XjurError
+
+    try:
+        app(standalone_mode=True)
+    except XjurError as e:
+        console_err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+        sys.exit(2)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,72 @@
+"""The typer application and the options shared by several commands."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="xjur",
+    help="Compare what crypto-exchange safeguard rules demand in each market, what it costs, and how much of a "
+         "hack it would cover.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+console_err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+# Options shared by compare, stress, brief (typer reads these defaults as option declarations)
+JurisdictionOpt = typer.Option(None, "--jurisdiction", "-j", help="Jurisdiction code (repeatable); default: all installed")
+AsOfOpt = typer.Option(None, "--as-of", help="Comparison date (YYYY-MM-DD); default: today")
+CurrencyOpt = typer.Option("USD", "--currency", help="Reference currency of amount_ref")
+ScenarioOpt = typer.Option(["central"], "--scenario", help="Japanese reserve scenario: low, central, high or all (repeatable)")
+ParametersOpt = typer.Option(None, "--parameters", help="YAML file of dated parameters replacing built-in values (repeatable)")
+InForceOnlyOpt = typer.Option(False, "--in-force-only", help="Leave proposed regimes out")
+FxRatesOpt = typer.Option(None, "--fx-rates", help="CSV of rates (currency,per_eur[,date]) instead of the ECB history")
+FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal")
+
+
+def compare_kwargs(jurisdiction: Optional[List[str]], as_of: Optional[str], currency: str, scenario: List[str],
+                   parameters: Optional[List[Path]], in_force_only: bool, fx_rates: Optional[Path]) -> dict:
+    """The keyword arguments of ``compare`` from the shared options."""
+    return dict(
+        jurisdictions=jurisdiction or None, as_of=as_of, currency=currency, scenarios=scenario,
+        parameters=[str(p) for p in parameters] if parameters else None, in_force_only=in_force_only,
+        fx=str(fx_rates) if fx_rates else None,
+    )
+
+
+def emit(text: str, output: Optional[Path]) -> None:
+    """Print ``text`` or write it to ``output``."""
+    if output is None:
+        sys_stdout_write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        console_err.print(f"wrote {output}")
+
+
+def sys_stdout_write(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def print_warnings(warnings) -> None:
+    for w in warnings:
+        who = " ".join(x for x in (w.get("jurisdiction", ""), w.get("profile", "")) if x)
+        style = "yellow" if w.get("level", "warning") == "warning" else "dim"
+        console_err.print(f"[{style}]{w.get('level', 'warning')}:[/] {who + ': ' if who else ''}{w['message']}",
+                          highlight=False)

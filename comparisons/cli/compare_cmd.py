@@ -1,0 +1,59 @@
+"""``xjur compare``: obligations of every profile in every jurisdiction, side by side."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import (
+    AsOfOpt, CurrencyOpt, Format, FormatOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, OutputOpt,
+    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit, print_warnings,
+)
+
+
+def print_result_table(result, out=None) -> None:
+    """The side-by-side tables, the FX line and the warnings, on the terminal."""
+    from rich.console import Console
+
+    from ..render import legend, side_by_side_tables
+
+    con = out or console
+    con.print(f"[bold]xjur[/] as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "
+              f"({result.fx.source}) · reference currency {result.currency}", highlight=False)
+    for t in side_by_side_tables(result):
+        con.print(t)
+    con.print(legend())
+
+
+@app.command("compare")
+def compare_command(
+    profiles: List[Path] = typer.Argument(..., help="Profile files (YAML, CSV, XLSX)"),
+    jurisdiction: Optional[List[str]] = JurisdictionOpt,
+    as_of: Optional[str] = AsOfOpt,
+    currency: str = CurrencyOpt,
+    scenario: List[str] = ScenarioOpt,
+    parameters: Optional[List[Path]] = ParametersOpt,
+    in_force_only: bool = InForceOnlyOpt,
+    fx_rates: Optional[Path] = FxRatesOpt,
+    format: Format = FormatOpt,
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Compare what each jurisdiction demands of the same profiles."""
+    from ..compare import compare
+
+    result = compare([str(p) for p in profiles],
+                     **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates))
+    if format is Format.json:
+        emit(result.to_json(), output)
+    elif format is Format.csv:
+        emit(result.to_csv(), output)
+    else:
+        if output is not None:
+            from rich.console import Console
+
+            with output.open("w", encoding="utf-8") as fh:
+                print_result_table(result, Console(file=fh, width=160))
+        else:
+            print_result_table(result)
+        print_warnings(result.warnings)

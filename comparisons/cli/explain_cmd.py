@@ -1,0 +1,70 @@
+"""``xjur explain``: the formula, inputs, parameters and citations behind one obligation."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from .app import (
+    AsOfOpt, CurrencyOpt, FxRatesOpt, ParametersOpt, ScenarioOpt, app, console,
+)
+
+
+@app.command("explain")
+def explain_command(
+    profiles: Path = typer.Argument(..., help="Profile file"),
+    jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="Jurisdiction code"),
+    obligation: str = typer.Option(..., "--obligation", "-o", help="Obligation id, e.g. compensation_cover"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile name (default: the only one)"),
+    as_of: Optional[str] = AsOfOpt,
+    currency: str = CurrencyOpt,
+    scenario: List[str] = typer.Option(["all"], "--scenario", help="Reserve scenarios to show (default: all)"),
+    parameters: Optional[List[Path]] = ParametersOpt,
+    fx_rates: Optional[Path] = FxRatesOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON"),
+) -> None:
+    """Explain one obligation of one profile: formula with the profile's numbers, inputs, parameters."""
+    import json
+
+    from jurisdictions.framework import XjurError
+
+    from ..explain import explain
+    from ..load import load_profiles
+    from ..render import compact
+
+    frame = load_profiles(str(profiles))
+    if profile is None:
+        if len(frame) != 1:
+            raise XjurError(f"{profiles} holds {len(frame)} profiles; name one with --profile "
+                            f"({', '.join(frame['name'])})")
+        profile = frame["name"].iloc[0]
+    ex = explain(frame, profile, jurisdiction, obligation, as_of=as_of, currency=currency, scenarios=scenario,
+                 parameters=[str(p) for p in parameters] if parameters else None,
+                 fx=str(fx_rates) if fx_rates else None)
+    if as_json:
+        print(json.dumps(ex.to_dict(), indent=2, default=str))
+        return
+    console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{ex.profile}[/] "
+                  f"(as of {ex.as_of}, FX {ex.fx_date})", highlight=False)
+    console.print(f"[bold]rule:[/] {ex.formula}", highlight=False)
+    console.print(f"[bold]citation:[/] {ex.citation}", highlight=False)
+    for r in ex.rows.itertuples(index=False):
+        sc = f" [{r.scenario}]" if r.scenario else ""
+        console.print(f"[bold]result{sc}:[/] {r.basis}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
+                      highlight=False)
+        if r.reason:
+            console.print(f"  [yellow]{r.reason}[/]", highlight=False)
+    t = Table(title=f"inputs (in {ex.input_currency})", title_justify="left")
+    t.add_column("field")
+    t.add_column("value", justify="right")
+    for k, v in ex.inputs.items():
+        t.add_row(k, f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
+    console.print(t)
+    pt = Table(title="parameters", title_justify="left", show_lines=True)
+    for c in ("id", "value", "unit", "from", "status", "citation / source", "note"):
+        pt.add_column(c, overflow="fold")
+    for p in ex.parameters.itertuples(index=False):
+        pt.add_row(p.id, p.value, p.unit, p.effective_from, p.status, f"{p.citation}\n[dim]{p.source}[/]", p.note)
+    console.print(pt)

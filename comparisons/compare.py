@@ -1,0 +1,284 @@
+"""``compare``: run the same profiles through many jurisdictions (Contract 4).
+
+Pure function: profiles in, a :class:`ComparisonResult` out. Vectorised over profiles: each jurisdiction
+assesses every profile at once, after the profiles' money fields are converted into its currency.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from jurisdictions.framework import (
+    CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
+    check_scenarios, concat_obligations, did_you_mean, discover, load_parameters,
+)
+
+from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
+from .load import load_profiles
+
+
+def parse_date(value: Any) -> dt.date:
+    """``as_of`` from a date, a datetime, an ISO string, or None (today)."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise XjurError(f"as_of {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def load_overrides(parameters: Any) -> ParameterSet | None:
+    """A user's parameter overrides: a path, several paths, or a ParameterSet (None: no overrides)."""
+    if parameters is None:
+        return None
+    if isinstance(parameters, ParameterSet):
+        return parameters
+    paths = [parameters] if isinstance(parameters, (str, Path)) else list(parameters)
+    merged: dict = {}
+    for p in paths:
+        merged.update(load_parameters(p, user_file=True).histories)
+    return ParameterSet(merged, ", ".join(str(p) for p in paths))
+
+
+def fx_snapshot(as_of: dt.date, fx: Any = None) -> FxSnapshot:
+    """Rates for ``as_of`` from the ECB history, a rates file, an FxTable or an FxSnapshot."""
+    if isinstance(fx, FxSnapshot):
+        return fx
+    table = fx if isinstance(fx, FxTable) else (rates_file_table(fx) if fx is not None else ecb_table())
+    return table.on(as_of)
+
+
+def convert_profiles(profiles: pd.DataFrame, fx: FxSnapshot, to_ccy: str) -> pd.DataFrame:
+    """The profiles with every money field converted into ``to_ccy`` (vectorised; the input is unchanged)."""
+    factor = fx.factors(profiles["currency"], to_ccy)
+    if np.all(factor == 1.0):
+        out = profiles.copy(deep=False)
+    else:
+        out = profiles.copy(deep=False)
+        for f in MONEY_FIELDS:
+            out[f] = profiles[f].to_numpy() * factor
+    out["currency"] = to_ccy
+    return out
+
+
+def _check_rows(df: pd.DataFrame, code: str) -> None:
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise PluginError(f"plug-in {code!r}: assess() returned rows without {missing} (Contract 2)")
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """What ``compare`` returns: the obligations table and everything needed to trace it."""
+
+    obligations: pd.DataFrame
+    profiles: pd.DataFrame
+    as_of: dt.date
+    currency: str
+    fx: FxSnapshot
+    jurisdictions: tuple[Any, ...]
+    parameters: dict[str, ParameterSet]
+    scenarios: tuple[str, ...]
+    warnings: tuple[dict, ...] = ()
+    in_force_only: bool = False
+    extras: dict = field(default_factory=dict)
+
+    # -- views ---------------------------------------------------------------------------------------
+    def side_by_side(self, value: str = "amount_ref") -> pd.DataFrame:
+        """Wide table: rows (profile, category, obligation), one column per jurisdiction.
+
+        ``value="amount_ref"`` (default) shows every amount in the comparison's currency, so capital sits
+        against capital and loss cover against loss cover; ``value="amount"`` shows local amounts.
+        """
+        ob = self.obligations
+        if ob.empty:
+            return pd.DataFrame()
+        item = ob["obligation"].where(ob["scenario"] == "", ob["obligation"] + " (" + ob["scenario"] + ")")
+        wide = (
+            ob.assign(item=item, category=pd.Categorical(ob["category"], categories=list(CATEGORIES), ordered=True))
+            .pivot_table(index=["profile", "category", "item"], columns="jurisdiction", values=value,
+                         aggfunc="first", observed=True, dropna=False, sort=False)
+        )
+        codes = [j.code for j in self.jurisdictions if j.code in wide.columns]
+        wide = wide.reindex(columns=codes)
+        order = {p: i for i, p in enumerate(self.profiles["name"])}
+        wide = wide.sort_index(level=[0, 1], key=lambda idx: idx.map(order) if idx.name == "profile" else idx)
+        wide.columns.name = f"{'amount in ' + self.currency if value == 'amount_ref' else 'local amount'}"
+        return wide.dropna(how="all")
+
+    def meta(self) -> dict:
+        """As-of date, FX and jurisdiction metadata (for JSON, briefings and notebooks)."""
+        currencies = set(self.profiles["currency"]) | {j.currency for j in self.jurisdictions} | {self.currency}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "fx": self.fx.describe(currencies),
+            "scenarios": list(self.scenarios),
+            "in_force_only": self.in_force_only,
+            "jurisdictions": [jurisdiction_info(j) for j in self.jurisdictions],
+        }
+
+    def to_dict(self) -> dict:
+        """The JSON document of ``xjur compare --format json``."""
+        doc = self.meta()
+        doc["obligations"] = records(self.obligations, list_columns=("funding_forms",))
+        costs = self.extras.get("costs")
+        doc["costs"] = records(costs) if isinstance(costs, pd.DataFrame) else []
+        doc["warnings"] = list(self.warnings)
+        return doc
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
+
+    def to_csv(self, path: str | Path | None = None) -> str | None:
+        return self.obligations.to_csv(path, index=False)
+
+    def _repr_html_(self) -> str:  # Jupyter
+        return self.side_by_side()._repr_html_()
+
+    def __repr__(self) -> str:
+        return (f"ComparisonResult({len(self.profiles)} profiles × {[j.code for j in self.jurisdictions]}, "
+                f"as_of={self.as_of}, currency={self.currency}, {len(self.obligations)} obligation rows)")
+
+
+def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:
+    """Rows as JSON-ready dicts: NaN → None, ``;``-joined list columns → lists."""
+    out = []
+    cols = list(frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        rec = {}
+        for c, v in zip(cols, row):
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif isinstance(v, (np.floating,)):
+                v = None if np.isnan(v) else float(v)
+            elif isinstance(v, np.integer):
+                v = int(v)
+            elif isinstance(v, np.bool_):
+                v = bool(v)
+            if c in list_columns:
+                v = [x for x in str(v or "").split(";") if x]
+            rec[c] = v
+        out.append(rec)
+    return out
+
+
+def jurisdiction_info(j: Any) -> dict:
+    """Code, name, currency and regimes of a plug-in."""
+    return {
+        "code": j.code,
+        "name": j.name,
+        "currency": j.currency,
+        "regimes": [
+            {"id": r.id, "name": r.name, "status": r.status,
+             "in_force_from": r.in_force_from.isoformat() if r.in_force_from else None,
+             "start_note": getattr(r, "start_note", ""), "citation": r.citation}
+            for r in j.regimes
+        ],
+    }
+
+
+def compare(
+    profiles: Any,
+    jurisdictions: Iterable[Any] | None = None,
+    as_of: Any = None,
+    currency: str = "USD",
+    scenarios: Sequence[str] = ("central",),
+    *,
+    parameters: Any = None,
+    in_force_only: bool = False,
+    fx: Any = None,
+    registry: Registry | None = None,
+) -> ComparisonResult:
+    """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
+
+    ``as_of`` selects the parameter values and the FX date; ``currency`` is the reference currency of
+    ``amount_ref``; ``scenarios`` the Japanese reserve scenarios (``low``, ``central``, ``high`` or ``all``);
+    ``parameters`` a user's parameter file(s) replacing built-in values; ``in_force_only`` leaves proposed
+    regimes out; ``fx`` a rates file (default: the ECB history shipped offline).
+    """
+    frame = load_profiles(profiles)
+    day = parse_date(as_of)
+    ref = str(currency).strip().upper()
+    scen = tuple(check_scenarios(scenarios))
+    reg = registry if registry is not None else discover()
+    chosen = reg.select(list(jurisdictions) if jurisdictions is not None else None)
+    if not chosen:
+        raise XjurError("no jurisdictions to compare (none installed or none selected)")
+    rates = fx_snapshot(day, fx)
+    _check_currencies(frame, rates, ref, chosen)
+
+    overrides = load_overrides(parameters)
+    if overrides is not None:
+        known = set()
+        for j in reg.jurisdictions.values():
+            known |= set(j.parameters().ids())
+        unknown = [pid for pid in overrides.ids() if pid not in known]
+        if unknown:
+            raise ParameterError(
+                f"{overrides.origin}: parameter {unknown[0]!r} is not a parameter of any installed jurisdiction"
+                f"{did_you_mean(unknown[0], known)}"
+            )
+
+    warnings: list[dict] = []
+    if rates.stale_days() > 7:
+        warnings.append({"jurisdiction": "", "profile": "",
+                         "message": f"exchange rates of {rates.date.isoformat()} used for {day.isoformat()} "
+                                    f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
+    frames, params_used = [], {}
+    for j in chosen:
+        params = j.parameters(overrides)
+        params_used[j.code] = params
+        local = convert_profiles(frame, rates, j.currency)
+        rows = j.assess(local, day, scen, parameters=params)
+        _check_rows(rows, j.code)
+        if in_force_only:
+            proposed = {r.id for r in j.regimes if r.status == "proposed"}
+            rows = rows[~rows["regime"].isin(proposed)]
+        rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rates.rate(j.currency, ref))
+        frames.append(rows[list(COLUMNS)])
+        for n in j.notes(local, day, parameters=params):
+            warnings.append({"jurisdiction": n.jurisdiction, "profile": n.profile, "message": n.message,
+                             "level": n.level})
+        for r in j.regimes:
+            if r.status == "proposed" and not in_force_only:
+                start = r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "unknown")
+                warnings.append({"jurisdiction": j.code, "profile": "", "level": "note",
+                                 "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
+                                            f"assumed start: {start}"})
+    obligations = concat_obligations(frames)
+    return ComparisonResult(
+        obligations=obligations, profiles=frame, as_of=day, currency=ref, fx=rates,
+        jurisdictions=tuple(chosen), parameters=params_used, scenarios=scen, warnings=tuple(warnings),
+        in_force_only=in_force_only,
+    )
+
+
+def _check_currencies(frame: pd.DataFrame, rates: FxSnapshot, ref: str, chosen: Sequence[Any]) -> None:
+    problems = []
+    if not rates.can_convert(ref):
+        problems.append(f"reference currency {ref}: no exchange rate in {rates.source}")
+    for j in chosen:
+        if not rates.can_convert(j.currency):
+            problems.append(f"jurisdiction {j.code} currency {j.currency}: no exchange rate in {rates.source}")
+    bad = ~frame["currency"].isin(list(rates.per_eur))
+    for i in np.flatnonzero(bad.to_numpy()):
+        problems.append(
+            f"profile {frame['name'].iloc[i]!r}, field 'currency': cannot convert {frame['currency'].iloc[i]} "
+            f"(no rate on or before {rates.as_of.isoformat()} in {rates.source}; pass --fx-rates FILE)"
+        )
+    if problems:
+        from jurisdictions.framework import FxError
+
+        raise FxError("\n".join(problems))

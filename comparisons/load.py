@@ -1,0 +1,177 @@
+"""Loading exchange profiles (Contract 1) from YAML, CSV, XLSX, DataFrames and lists of dicts.
+
+Whatever the source, the result is one validated frame (see ``jurisdictions.framework.validation``), and
+bad input raises one :class:`ProfileError` listing every problem with its file, row and field.
+YAML is read with the safe loader: tags such as ``!!python/object`` are rejected, never run.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from jurisdictions.framework import FIELDS, Problem, Profile, ProfileError, did_you_mean, validate_frame
+from jurisdictions.framework.errors import NO_VALUE
+
+ProfilesLike = Any  # path, list of paths, DataFrame, list of dicts / Profile objects
+
+
+def _pydantic_problems(err: ValidationError, source: str, row: str) -> list[Problem]:
+    out = []
+    for e in err.errors():
+        loc = e.get("loc", ())
+        field = ".".join(str(x) if not isinstance(x, int) else f"[{x}]" for x in loc).replace(".[", "[")
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = f"unknown field {field!r}{did_you_mean(field, FIELDS)}"
+        elif e.get("type") == "missing":
+            msg = "required field is missing"
+        value = e.get("input", NO_VALUE) if e.get("type") != "missing" else NO_VALUE
+        if isinstance(value, Mapping):
+            value = NO_VALUE
+        out.append(Problem(source, row, field, value, msg))
+    return out
+
+
+def profiles_from_records(records: Sequence[Any], source: str = "<list>", labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Validate records one by one with the pydantic model (all problems collected), then as a frame."""
+    problems: list[Problem] = []
+    rows: list[dict[str, Any]] = []
+    labels = list(labels) if labels is not None else [f"row {i + 1}" for i in range(len(records))]
+    if not records:
+        raise ProfileError([Problem(source, "", "", NO_VALUE, "no profiles: the input is empty")])
+    for rec, label in zip(records, labels):
+        if isinstance(rec, Profile):
+            rows.append(rec.as_row())
+            continue
+        if not isinstance(rec, Mapping):
+            problems.append(Problem(source, label, "", NO_VALUE, "a profile must be a mapping of fields to values"))
+            continue
+        name = rec.get("name")
+        where = f"{label} (name {name!r})" if isinstance(name, str) and name else label
+        try:
+            rows.append(Profile.model_validate(dict(rec)).as_row())
+        except ValidationError as e:
+            problems.extend(_pydantic_problems(e, source, where))
+    if problems:
+        raise ProfileError(problems)
+    return validate_frame(pd.DataFrame(rows), source, labels)
+
+
+def _read_yaml(path: Path) -> pd.DataFrame:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError([Problem(str(path), "", "", NO_VALUE, "not a UTF-8 text file")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.constructor.ConstructorError as e:
+        mark = e.problem_mark
+        where = f"line {mark.line + 1}" if mark else ""
+        raise ProfileError([Problem(str(path), where, "", NO_VALUE,
+                                    f"YAML tag not allowed (profiles are plain data; nothing is executed): {e.problem}")]) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ProfileError([Problem(str(path), where, "", NO_VALUE,
+                                    f"malformed YAML: {getattr(e, 'problem', None) or e}")]) from None
+    if data is None:
+        raise ProfileError([Problem(str(path), "", "", NO_VALUE, "no profiles: the file is empty")])
+    if isinstance(data, Mapping) and "profiles" in data:
+        extra = [k for k in data if k != "profiles"]
+        if extra:
+            raise ProfileError([Problem(str(path), "top level", str(extra[0]), NO_VALUE,
+                                        "unknown top-level key (a profile list lives under 'profiles:')")])
+        records = data["profiles"]
+        if not isinstance(records, list):
+            raise ProfileError([Problem(str(path), "profiles", "", NO_VALUE, "'profiles' must be a list")])
+        labels = [f"profiles[{i}]" for i in range(len(records))]
+    elif isinstance(data, Mapping):
+        records, labels = [data], ["top level"]
+    elif isinstance(data, list):
+        records, labels = data, [f"[{i}]" for i in range(len(data))]
+    else:
+        raise ProfileError([Problem(str(path), "top level", "", NO_VALUE,
+                                    "expected one profile (a mapping) or a list under 'profiles:'")])
+    return profiles_from_records(records, str(path), labels)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+            labels = [f"row {i + 1} (line {i + 2})" for i in range(len(raw))]
+        else:
+            import openpyxl  # noqa: F401 - lazy: only Excel input pays for it
+
+            book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+            sheet = "profiles" if "profiles" in book else next(iter(book))
+            raw = book[sheet]
+            labels = [f"sheet {sheet!r} row {i + 1} (line {i + 2})" for i in range(len(raw))]
+    except pd.errors.EmptyDataError:
+        raise ProfileError([Problem(str(path), "", "", NO_VALUE, "no profiles: the file is empty")]) from None
+    except (pd.errors.ParserError, ValueError, OSError, KeyError) as e:
+        raise ProfileError([Problem(str(path), "", "", NO_VALUE, f"cannot read the file: {e}")]) from None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if "incidents" in raw.columns:
+        raise ProfileError([Problem(str(path), "header", "incidents", NO_VALUE,
+                                    "incidents are YAML-only; give recent_incident_losses in a table")])
+    return validate_frame(raw, str(path), labels)
+
+
+def read_profiles_file(path: str | Path) -> pd.DataFrame:
+    """One file of profiles, by extension: .yaml/.yml, .csv, .xlsx."""
+    p = Path(path)
+    if not p.exists():
+        raise ProfileError([Problem(str(p), "", "", NO_VALUE, "file not found")])
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(p)
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        return _read_table(p)
+    raise ProfileError([Problem(str(p), "", "", NO_VALUE, "unsupported file type (use .yaml, .csv or .xlsx)")])
+
+
+def _is_validated(frame: pd.DataFrame) -> bool:
+    return "svc_custody" in frame.columns and frame.attrs.get("xjur_validated", False)
+
+
+def load_profiles(source: ProfilesLike) -> pd.DataFrame:
+    """Profiles from a path, several paths, a DataFrame, or a list of dicts / ``Profile`` objects."""
+    if isinstance(source, pd.DataFrame):
+        if _is_validated(source):
+            return source
+        if "incidents" in source.columns:
+            return profiles_from_records(source.to_dict("records"), "<frame>")
+        df = validate_frame(source, "<frame>", [f"row {i}" for i in source.index])
+    elif isinstance(source, (str, Path)):
+        df = read_profiles_file(source)
+    elif isinstance(source, Iterable):
+        items = list(source)
+        if items and all(isinstance(x, (str, Path)) for x in items):
+            frames = [read_profiles_file(x) for x in items]
+            df = _concat_checked(frames, [str(x) for x in items])
+        else:
+            df = profiles_from_records(items)
+    else:
+        raise TypeError(f"cannot load profiles from {type(source).__name__}")
+    df.attrs["xjur_validated"] = True
+    return df
+
+
+def _concat_checked(frames: list[pd.DataFrame], sources: list[str]) -> pd.DataFrame:
+    """Several files: names must be unique across all of them."""
+    problems = []
+    seen: dict[str, str] = {}
+    for frame, src in zip(frames, sources):
+        for nm in frame["name"]:
+            if nm in seen and seen[nm] != src:
+                problems.append(Problem(src, "", "name", nm, f"duplicate name (also in {seen[nm]})"))
+            seen.setdefault(nm, src)
+    if problems:
+        raise ProfileError(problems)
+    return pd.concat(frames, ignore_index=True)

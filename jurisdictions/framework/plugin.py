@@ -1,0 +1,165 @@
+"""Contract 3: what a jurisdiction plug-in is.
+
+A jurisdiction is one object, found through the entry-point group ``xjur.jurisdictions``. It declares its
+code, name, currency, regimes (with status), the obligations it emits, the profile fields it reads and its
+parameter file, and implements ``assess(profiles, as_of, scenarios)`` returning Contract 2 rows for every
+profile at once.
+
+Profiles reach ``assess`` already validated (:func:`validate_frame`) and already converted into the
+jurisdiction's currency: every money field is in ``self.currency``. The comparison fills ``amount_ref``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Sequence
+
+import pandas as pd
+
+from .obligations import SCENARIOS
+from .parameters import ParameterSet, load_parameters
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One rule set of a jurisdiction (e.g. ``jp.psa``)."""
+
+    id: str
+    name: str
+    status: str  # in_force, guidance or proposed
+    in_force_from: dt.date | None  # for a proposed regime: its assumed start (shown, never used to skip it)
+    citation: str
+    start_note: str = ""  # e.g. "spring 2027 at the earliest (reported)"
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.status == "proposed"
+
+
+@dataclass(frozen=True)
+class ObligationSpec:
+    """What one obligation is: for `xjur explain`, the plug-in guide and the contract tests."""
+
+    id: str
+    regime: str
+    category: str
+    funding_forms: tuple[str, ...]
+    formula: str  # the rule as a formula, in words a lawyer can check
+    citation: str
+    inputs: tuple[str, ...] = ()  # profile fields read
+    parameters: tuple[str, ...] = ()  # parameter ids read
+    overlap_group: str = ""
+    scenarios: bool = False  # one row per scenario
+
+
+@dataclass(frozen=True)
+class Note:
+    """A warning or note about one profile (``profile`` empty: about the jurisdiction as a whole)."""
+
+    jurisdiction: str
+    profile: str
+    message: str
+    level: str = "warning"  # warning or note
+
+
+class Jurisdiction:
+    """Base class of the built-in jurisdictions (third parties may use it or any object with the same API)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    currency: ClassVar[str]
+    regimes: ClassVar[tuple[Regime, ...]]
+    obligations: ClassVar[tuple[ObligationSpec, ...]]
+    reads: ClassVar[tuple[str, ...]]  # profile fields read
+    parameters_file: ClassVar[Path]
+    modelled: ClassVar[tuple[str, ...]] = ()  # what is modelled (README table)
+    not_modelled: ClassVar[tuple[str, ...]] = ()  # what is not
+
+    def parameters(self, overrides: ParameterSet | None = None) -> ParameterSet:
+        """The plug-in's parameter set, with a user's overrides applied."""
+        base = load_parameters(self.parameters_file)
+        return base.with_overrides(overrides) if overrides is not None else base
+
+    def regime(self, regime_id: str) -> Regime:
+        for r in self.regimes:
+            if r.id == regime_id:
+                return r
+        raise KeyError(regime_id)
+
+    def spec(self, obligation_id: str, regime_id: str | None = None) -> ObligationSpec:
+        for s in self.obligations:
+            if s.id == obligation_id and (regime_id is None or s.regime == regime_id):
+                return s
+        raise KeyError(obligation_id)
+
+    def assess(
+        self,
+        profiles: pd.DataFrame,
+        as_of: dt.date,
+        scenarios: Sequence[str] = ("central",),
+        parameters: ParameterSet | None = None,
+    ) -> pd.DataFrame:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def not_applicable(self, profiles: pd.DataFrame, regime: Regime, as_of: dt.date,
+                       scenarios: Sequence[str] = ("central",)) -> pd.DataFrame:
+        """Blank rows (NaN amount, with the reason) for every obligation of a regime not in force on ``as_of``."""
+        from .obligations import concat_obligations, obligation_rows
+
+        reason = NotInForce(regime, as_of).reason
+        frames = []
+        for spec in self.obligations:
+            if spec.regime != regime.id:
+                continue
+            for sc in (scenarios if spec.scenarios else ("",)):
+                frames.append(obligation_rows(
+                    profiles, jurisdiction=self.code, regime=regime.id, obligation=spec.id,
+                    category=spec.category, amount=float("nan"), currency=self.currency,
+                    status="in_force" if regime.status == "in_force" else regime.status,
+                    citation=spec.citation, basis="not applicable on this date", funding_forms=spec.funding_forms,
+                    overlap_group=spec.overlap_group, scenario=sc, reason=reason,
+                ))
+        return concat_obligations(frames)
+
+    def notes(
+        self, profiles: pd.DataFrame, as_of: dt.date, parameters: ParameterSet | None = None
+    ) -> list[Note]:
+        """Warnings and notes for the profiles (default: none)."""
+        return []
+
+
+def check_scenarios(scenarios: Sequence[str]) -> list[str]:
+    """Expand ``all`` and check scenario names."""
+    out: list[str] = []
+    for s in scenarios:
+        if s == "all":
+            out.extend(SCENARIOS)
+        elif s in SCENARIOS:
+            out.append(s)
+        else:
+            from .errors import XjurError, did_you_mean
+
+            raise XjurError(f"unknown scenario {s!r}: use low, central, high or all{did_you_mean(s, SCENARIOS)}")
+    return list(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class NotInForce:
+    """Helper result: which profiles' rows are blank because a regime does not apply on ``as_of``."""
+
+    regime: Regime
+    as_of: dt.date
+    reason: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "reason",
+            f"{self.regime.id} does not apply on {self.as_of.isoformat()} "
+            f"(applies from {self.regime.in_force_from.isoformat() if self.regime.in_force_from else 'n/k'})",
+        )
+
+
+def regime_applies(regime: Regime, as_of: dt.date) -> bool:
+    """An in-force regime applies from its start date; a proposed one is a what-if and always applies."""
+    return regime.is_proposal or regime.in_force_from is None or as_of >= regime.in_force_from

@@ -44,6 +44,8 @@ class EUMiCA(Jurisdiction):
             parameters=("eu_pmc_class1", "eu_pmc_class2", "eu_pmc_class3", "eu_class_rule", "eu_fo_multiplier",
                         "eu_insurance_share_max"),
             overlap_group="eu.prudential",
+            form_caps=(("insurance", "eu_insurance_share_max"),), insurance_kind="prudential",
+            absorbs="any", ring_fenced=False,
         ),
         ObligationSpec(
             id="client_funds_safeguarding", regime="eu.mica", category="client_money",

@@ -51,6 +51,23 @@ class ObligationSpec:
     parameters: tuple[str, ...] = ()  # parameter ids read
     overlap_group: str = ""
     scenarios: bool = False  # one row per scenario
+    # --- what costs, funding and stress tests need to know (all optional) ---------------------------
+    #: (form, parameter id): the largest share of the amount that form may meet (e.g. the Japanese
+    #: reserve's insurance share per scenario; MiCA's assumed 1.0). Forms not named have no cap.
+    form_caps: tuple[tuple[str, str], ...] = ()
+    #: how insurance for this obligation is priced: "prudential" (a policy such as MiCA Art. 67's),
+    #: "hot" / "cold" (cover of one kind of storage), "storage_mix" (hot share × hot rate + cold share ×
+    #: cold rate, for cover not tied to one kind of storage) or "split" (see cover_parts).
+    insurance_kind: str = "storage_mix"
+    #: for insurance_kind "split": (storage, parameter id) — the part of the amount that covers each kind
+    #: of storage is parameter × client assets held there (Hong Kong: 0.5 × cold + 1.0 × hot).
+    cover_parts: tuple[tuple[str, str], ...] = ()
+    #: which customer losses the mandated resources can absorb in a stress test: "hot" (hot-wallet
+    #: losses only), "any", or "" (none: e.g. segregation rules, storage caps, pure capital floors).
+    absorbs: str = ""
+    #: whether the resources are reserved for customers (False: e.g. MiCA's prudential safeguards, which
+    #: are not ring-fenced for clients and are said to be so in stress output)
+    ring_fenced: bool = True
 
 
 @dataclass(frozen=True)

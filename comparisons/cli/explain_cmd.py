@@ -51,7 +51,7 @@ def explain_command(
     console.print(f"[bold]rule:[/] {ex.formula}", highlight=False)
     console.print(f"[bold]citation:[/] {ex.citation}", highlight=False)
     for r in ex.rows.itertuples(index=False):
-        sc = f" [{r.scenario}]" if r.scenario else ""
+        sc = f" \\[{r.scenario}]" if r.scenario else ""
         console.print(f"[bold]result{sc}:[/] {r.basis}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
                       highlight=False)
         if r.reason:
@@ -62,9 +62,12 @@ def explain_command(
     for k, v in ex.inputs.items():
         t.add_row(k, f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
     console.print(t)
-    pt = Table(title="parameters", title_justify="left", show_lines=True)
-    for c in ("id", "value", "unit", "from", "status", "citation / source", "note"):
-        pt.add_column(c, overflow="fold")
+    console.print("[bold]parameters[/]")
     for p in ex.parameters.itertuples(index=False):
-        pt.add_row(p.id, p.value, p.unit, p.effective_from, p.status, f"{p.citation}\n[dim]{p.source}[/]", p.note)
-    console.print(pt)
+        console.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}, from {p.effective_from})[/]",
+                      highlight=False)
+        console.print(f"      {p.citation}", highlight=False)
+        if p.source:
+            console.print(f"      [dim]source: {p.source}[/]", highlight=False)
+        if p.note:
+            console.print(f"      [dim]note: {p.note}[/]", highlight=False)

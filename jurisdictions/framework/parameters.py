@@ -23,9 +23,11 @@ from its own ``effective_from`` on, and the output then names the user's file as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 import yaml
@@ -139,7 +141,7 @@ class ParameterSet:
             unit = merged[pid].values[-1].unit
             new = tuple(replace(v, unit=v.unit or unit) for v in hist.values)
             merged[pid] = ParameterHistory(pid, kept + new)
-        return ParameterSet(merged, self.origin)
+        return ParameterSet(MappingProxyType(merged), self.origin)
 
 
 def _as_date(value: Any, where: str) -> dt.date:
@@ -221,10 +223,21 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
             )
         vals.sort(key=lambda v: v.effective_from)
         histories[str(pid)] = ParameterHistory(str(pid), tuple(vals))
-    return ParameterSet(histories, origin)
+    return ParameterSet(MappingProxyType(histories), origin)
 
 
 def load_parameters(path: str | Path, *, user_file: bool = False) -> ParameterSet:
+    """Read a parameter file (see :func:`_load_parameters`); parsed once per file version."""
+    p = Path(path)
+    try:
+        stat = p.stat()
+    except OSError as e:
+        raise ParameterError(f"{p}: cannot read parameter file ({e.strerror})") from None
+    return _load_parameters(str(p), user_file, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int) -> ParameterSet:
     """Read a parameter file with the safe YAML loader.
 
     With ``user_file=True`` every value's ``source`` becomes the file's path, so that outputs show the

@@ -41,6 +41,12 @@ MONEY_FIELDS: tuple[str, ...] = (
     "recent_incident_losses",
 )
 
+#: The messages of the field rules, shared by the pydantic model and the vectorised validator.
+MSG_NOT_FINITE = "must be a finite number (NaN and inf are not amounts)"
+MSG_NEGATIVE = "must not be negative"
+MSG_SHARE = "share must be between 0 and 1"
+MSG_WHOLE = "must be a whole number"
+
 #: Money fields that may be negative (own funds / net assets can be).
 SIGNED_MONEY_FIELDS: frozenset[str] = frozenset({"own_funds"})
 
@@ -97,16 +103,16 @@ class Profile(BaseModel):
     name: str = Field(min_length=1)
     currency: str
     services: list[str] = Field(min_length=1)
-    client_crypto_assets: float = Field(ge=0)
-    hot_wallet_share: float = Field(ge=0, le=1)
-    client_fiat: float = Field(ge=0)
-    annual_trading_volume: float = Field(ge=0)
-    fixed_overheads: float = Field(ge=0)
-    annual_operating_expenses: float = Field(ge=0)
+    client_crypto_assets: float
+    hot_wallet_share: float
+    client_fiat: float
+    annual_trading_volume: float
+    fixed_overheads: float
+    annual_operating_expenses: float
     own_funds: float
-    adjusted_liabilities: float = Field(default=0.0, ge=0)
-    active_users: int = Field(default=0, ge=0)
-    recent_incident_losses: float | None = Field(default=None, ge=0)
+    adjusted_liabilities: float = 0.0
+    active_users: int = 0
+    recent_incident_losses: float | None = None
     incidents: list[Incident] = Field(default_factory=list)
 
     @field_validator("currency")
@@ -138,9 +144,27 @@ class Profile(BaseModel):
         "annual_operating_expenses", "own_funds", "adjusted_liabilities", "recent_incident_losses",
     )
     @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        if v is not None and not math.isfinite(v):
-            raise ValueError("must be a finite number (NaN and inf are not amounts)")
+    def _in_range(cls, v: float | None, info) -> float | None:
+        if v is None:
+            return v
+        if not math.isfinite(v):
+            raise ValueError(MSG_NOT_FINITE)
+        if info.field_name == "hot_wallet_share":
+            if not 0 <= v <= 1:
+                raise ValueError(MSG_SHARE)
+        elif info.field_name not in SIGNED_MONEY_FIELDS and v < 0:
+            raise ValueError(MSG_NEGATIVE)
+        return v
+
+    @field_validator("active_users", mode="before")
+    @classmethod
+    def _users(cls, v: object) -> object:
+        if isinstance(v, float) and math.isfinite(v) and v == int(v):
+            v = int(v)
+        if isinstance(v, int) and not isinstance(v, bool) and v < 0:
+            raise ValueError(MSG_NEGATIVE)
+        if isinstance(v, float):
+            raise ValueError(MSG_WHOLE if math.isfinite(v) else MSG_NOT_FINITE)
         return v
 
     @model_validator(mode="after")

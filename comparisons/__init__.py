@@ -15,4 +15,21 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["ComparisonResult", "__version__", "compare", "explain", "load_profiles"]
+# Loaded on first use, so that `import comparisons` stays light (see tests/test_lazy_imports.py).
+_LAZY = {
+    "StressResult": ("stress", "StressResult"),
+    "load_incidents": ("incidents", "load_incidents"),
+    "sweep": ("sensitivity", "sweep"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attr = _LAZY[name]
+        return getattr(import_module(f".{module}", __name__), attr)
+    raise AttributeError(f"module 'comparisons' has no attribute {name!r}")
+
+
+__all__ = ["ComparisonResult", "__version__", "compare", "explain", "load_profiles", *_LAZY]

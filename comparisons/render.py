@@ -29,39 +29,57 @@ def compact_money(ccy: str, x: float) -> str:
     return f"{ccy} {compact(x)}"
 
 
+def _cell(rows: pd.DataFrame, ref_ccy: str, show_local: bool, notes: dict[str, int]) -> Text:
+    """One cell: each obligation id on its own line, its amount on the next (so that narrow columns, with
+    three or more markets side by side, wrap the id and never split the amount); '—' when the market has
+    no obligation in the category; 'n/a' with a footnote number pointing at the reason."""
+    cell = Text()
+    if rows.empty:
+        cell.append("—", style="dim")
+        return cell
+    for r in rows.itertuples(index=False):
+        if cell.plain:
+            cell.append("\n")
+        cell.append(r.obligation + (f" [{r.scenario}]" if r.scenario else ""))
+        cell.append("\n  ")
+        if isinstance(r.amount, float) and math.isnan(r.amount):
+            n = notes.setdefault(str(r.reason or "not applicable"), len(notes) + 1)
+            cell.append(f"n/a [{n}]", style="dim")
+        else:
+            cell.append(compact(r.amount_ref), style="bold")
+            if show_local and r.currency != ref_ccy:
+                cell.append(f" ({compact_money(r.currency, r.amount)})", style="dim")
+        cell.append(STATUS_MARK.get(r.status, ""), style=STATUS_STYLE.get(r.status, ""))
+    return cell
+
+
 def side_by_side_tables(result: Any, show_local: bool = True) -> list[Table]:
-    """One rich table per profile: rows = categories, columns = jurisdictions, cells = obligations."""
+    """One rich table per profile: rows = categories (in the fixed order capital, liquidity, loss cover,
+    custody, client money, so that capital sits against capital across markets), columns = jurisdictions
+    (headed with their currency), cells = obligations. Reasons for blank amounts are footnotes below."""
     ob = result.obligations
     codes = [j.code for j in result.jurisdictions]
+    ccys = {j.code: j.currency for j in result.jurisdictions}
+    by_profile = dict(tuple(ob.groupby("profile", sort=False)))
     tables = []
     for name in result.profiles["name"]:
-        rows = ob[ob["profile"] == name]
-        t = Table(title=f"{name} — amounts in {result.currency} (local in brackets)", title_justify="left",
-                  show_lines=True, expand=False)
-        t.add_column("category", style="bold")
+        rows = by_profile.get(name, ob.iloc[:0])
+        t = Table(title=Text(f"{name} — amounts in {result.currency} (local in brackets)", style="bold"), title_justify="left",
+                  show_lines=True, expand=False, caption_justify="left")
+        t.add_column("category", style="bold", no_wrap=True)
         for c in codes:
-            t.add_column(c, overflow="fold")
+            t.add_column(Text.assemble(c, (f" ({ccys[c]})", "dim")), overflow="fold", min_width=12)
+        notes: dict[str, int] = {}
         for cat in CATEGORIES:
             cat_rows = rows[rows["category"] == cat]
             if cat_rows.empty:
                 continue
-            cells = []
-            for c in codes:
-                cell = Text()
-                for r in cat_rows[cat_rows["jurisdiction"] == c].itertuples(index=False):
-                    label = r.obligation + (f" [{r.scenario}]" if r.scenario else "")
-                    if cell.plain:
-                        cell.append("\n")
-                    cell.append(f"{label}: ")
-                    if isinstance(r.amount, float) and math.isnan(r.amount):
-                        cell.append("n/a", style="dim")
-                    else:
-                        cell.append(compact(r.amount_ref), style="bold")
-                        if show_local and r.currency != result.currency:
-                            cell.append(f" ({compact_money(r.currency, r.amount)})", style="dim")
-                    cell.append(STATUS_MARK.get(r.status, ""), style=STATUS_STYLE.get(r.status, ""))
-                cells.append(cell)
-            t.add_row(cat, *cells)
+            t.add_row(cat.replace("_", " "),
+                      *[_cell(cat_rows[cat_rows["jurisdiction"] == c], result.currency, show_local, notes)
+                        for c in codes])
+        if notes:
+            t.caption = "\n".join(f"[{n}] {reason}" for reason, n in notes.items())
+            t.caption_style = "dim"
         tables.append(t)
     return tables
 
@@ -75,10 +93,11 @@ def legend() -> Text:
 
 def frame_table(df: pd.DataFrame, title: str = "", money_columns: Iterable[str] = ()) -> Table:
     """A plain rich table of a DataFrame (money columns in compact form)."""
-    t = Table(title=title or None, title_justify="left")
+    t = Table(title=Text(title, style="bold") if title else None, title_justify="left")
     money_columns = set(money_columns)
     for c in df.columns:
         t.add_column(str(c), justify="right" if c in money_columns else "left", overflow="fold")
     for row in df.itertuples(index=False, name=None):
-        t.add_row(*[compact(v) if c in money_columns else ("" if v is None else str(v)) for c, v in zip(df.columns, row)])
+        t.add_row(*[Text(compact(v)) if c in money_columns else Text("" if v is None else str(v))
+                    for c, v in zip(df.columns, row)])
     return t

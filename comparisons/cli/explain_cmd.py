@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from .app import (
@@ -46,16 +47,16 @@ def explain_command(
     if as_json:
         print(json.dumps(ex.to_dict(), indent=2, default=str))
         return
-    console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{ex.profile}[/] "
+    console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{escape(ex.profile)}[/] "
                   f"(as of {ex.as_of}, FX {ex.fx_date})", highlight=False)
-    console.print(f"[bold]rule:[/] {ex.formula}", highlight=False)
-    console.print(f"[bold]citation:[/] {ex.citation}", highlight=False)
+    console.print(f"[bold]rule:[/] {escape(ex.formula)}", highlight=False)
+    console.print(f"[bold]citation:[/] {escape(ex.citation)}", highlight=False)
     for r in ex.rows.itertuples(index=False):
         sc = f" \\[{r.scenario}]" if r.scenario else ""
-        console.print(f"[bold]result{sc}:[/] {r.basis}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
+        console.print(f"[bold]result{sc}:[/] {escape(r.basis)}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
                       highlight=False)
         if r.reason:
-            console.print(f"  [yellow]{r.reason}[/]", highlight=False)
+            console.print(f"  [yellow]{escape(r.reason)}[/]", highlight=False)
     t = Table(title=f"inputs (in {ex.input_currency})", title_justify="left")
     t.add_column("field")
     t.add_column("value", justify="right")
@@ -66,8 +67,8 @@ def explain_command(
     for p in ex.parameters.itertuples(index=False):
         console.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}, from {p.effective_from})[/]",
                       highlight=False)
-        console.print(f"      {p.citation}", highlight=False)
+        console.print(f"      {escape(p.citation)}", highlight=False)
         if p.source:
-            console.print(f"      [dim]source: {p.source}[/]", highlight=False)
+            console.print(f"      [dim]source: {escape(p.source)}[/]", highlight=False)
         if p.note:
-            console.print(f"      [dim]note: {p.note}[/]", highlight=False)
+            console.print(f"      [dim]note: {escape(p.note)}[/]", highlight=False)

@@ -1,0 +1,153 @@
+"""``xjur stress``: would each regime's mandated resources have made customers whole after a hack?"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .app import (
+    AsOfOpt, CurrencyOpt, Format, FormatOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, OutputOpt,
+    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit, print_warnings,
+)
+
+
+def _cell(ratio: float, covered: float):
+    from ..render import compact
+
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return Text("n/a", style="dim")
+    style = "green" if ratio >= 0.9995 else ("yellow" if ratio > 0 else "red")
+    t = Text("100 %" if ratio >= 0.9995 else f"{ratio * 100:.1f} %", style=f"bold {style}")
+    t.append(f"\n{compact(covered)}", style="dim")
+    return t
+
+
+def stress_tables(result) -> list:
+    """(heading, rich table) per profile: rows = loss scenarios, columns = regimes (× reserve scenario), cells =
+    share of the customer loss covered and the amount covered (reference currency)."""
+    from ..render import compact
+
+    tab = result.table
+    tables = []
+    for name in dict.fromkeys(tab["profile"]):
+        rows = tab[tab["profile"] == name]
+        if (rows["customer_loss"] == 0).all() and (rows["hot_loss"] + rows["cold_loss"] + rows["unattributed_loss"]
+                                                  == 0).all():
+            tables.append((f"[bold]{escape(name)}[/] — no customer loss in any scenario (no client crypto-assets "
+                           "in the wallets concerned)", None))
+            continue
+        cols = list(dict.fromkeys(zip(rows["jurisdiction"], rows["regime"], rows["scenario"])))
+        t = Table(show_lines=True)
+        t.add_column("loss scenario", style="bold", no_wrap=True)
+        t.add_column("customer\nloss", justify="right", no_wrap=True)
+        for j, regime, sc in cols:
+            short = regime.split(".", 1)[1] if regime.lower().startswith(j.lower() + ".") else regime
+            t.add_column(Text(f"{j}\n{short}" + (f"\n[{sc}]" if sc else ""), justify="right"), justify="right",
+                         overflow="fold", min_width=6)
+        for loss, g in rows.groupby("loss_scenario", sort=False):
+            first = g.iloc[0]
+            loss_text = compact(first["customer_loss"]) + ("*" if first["capped"] else "")
+            by_col = {(r.jurisdiction, r.regime, r.scenario): r for r in g.itertuples(index=False)}
+            cells = [_cell(by_col[c].coverage_ratio, by_col[c].covered) if c in by_col else "" for c in cols]
+            t.add_row(Text(loss, style="bold"), Text(loss_text), *cells)
+        tables.append((f"[bold]{escape(name)}[/] — customer loss covered (amounts in {result.currency})", t))
+    return tables
+
+
+def rules_table(result):
+    t = Table(title="what absorbs a customer loss in each regime", title_justify="left")
+    t.add_column("regime", style="bold")
+    t.add_column("resources that apply", overflow="fold")
+    for r in result.rules.itertuples(index=False):
+        extra = ("; plus own funds above what the rules tie up (any loss; not ring-fenced)"
+                 if result.with_own_funds else "")
+        t.add_row(Text(f"{r.jurisdiction} {r.regime}", style="bold"), Text(r.rule + extra))
+    return t
+
+
+def print_stress(result, out=None) -> None:
+    con = out or console
+    con.print(f"[bold]xjur stress[/] as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "
+              f"({result.fx.source}) · amounts in {result.currency} · USD ranges read at their "
+              f"{result.loss_point}" + (" · with own funds" if result.with_own_funds else ""), highlight=False)
+    for heading, t in stress_tables(result):
+        con.print(heading, highlight=False)
+        if t is not None:
+            con.print(t)
+    con.print(rules_table(result))
+    for r in result.loss_scenarios.itertuples(index=False):
+        con.print(Text.assemble((r.loss_scenario, "bold"), ": ", r.description))
+    con.print("[dim]cells: share of the customer loss covered, then the amount covered; * the incident's loss was "
+              "capped at what the profile holds in that wallet; full detail (rule, uncovered, local amounts, "
+              "loss notes) with --format json or csv[/]")
+
+
+def list_incidents_table():
+    from ..incidents import load_incidents
+    from ..render import compact
+
+    t = Table(title="incidents (comparisons/data/incidents.csv, from the rulebook)", title_justify="left")
+    for c in ("id", "exchange", "date", "customer loss", "wallet", "customer share"):
+        t.add_column(c, overflow="fold")
+    for r in load_incidents().itertuples(index=False):
+        loss = f"{r.loss_currency} {compact(r.customer_loss)}" if r.loss_currency else "n/a"
+        t.add_row(*(Text(str(x)) for x in (r.slug, r.exchange, r.date, loss, r.wallet, r.customer_share_basis)))
+    return t
+
+
+@app.command("stress")
+def stress_command(
+    profiles: Optional[List[Path]] = typer.Argument(None, help="Profile files (YAML, CSV, XLSX)"),
+    incident: Optional[List[str]] = typer.Option(None, "--incident", "-i",
+                                                 help="Incident id, e.g. coincheck-2018 (repeatable)"),
+    all_incidents: bool = typer.Option(False, "--all-incidents", help="Replay every incident with a loss amount"),
+    hot_loss: Optional[float] = typer.Option(None, "--hot-loss", help="Share of the hot-wallet holdings lost (0-1)"),
+    cold_loss: Optional[float] = typer.Option(None, "--cold-loss", help="Share of the cold-wallet holdings lost (0-1)"),
+    with_own_funds: bool = typer.Option(False, "--with-own-funds",
+                                        help="Also use the firm's own funds above what the rules tie up"),
+    loss_point: str = typer.Option("midpoint", "--loss-point",
+                                   help="Where to read a USD loss range low-high: midpoint, low or high"),
+    list_incidents: bool = typer.Option(False, "--list-incidents", help="List the incident ids and exit"),
+    jurisdiction: Optional[List[str]] = JurisdictionOpt,
+    as_of: Optional[str] = AsOfOpt,
+    currency: str = CurrencyOpt,
+    scenario: List[str] = ScenarioOpt,
+    parameters: Optional[List[Path]] = ParametersOpt,
+    in_force_only: bool = InForceOnlyOpt,
+    fx_rates: Optional[Path] = FxRatesOpt,
+    format: Format = FormatOpt,
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Replay historical hacks (or a hot/cold loss) against every regime: covered, uncovered, coverage."""
+    from jurisdictions.framework import XjurError
+
+    from ..stress import stress
+
+    if list_incidents:
+        console.print(list_incidents_table())
+        return
+    if not profiles:
+        raise XjurError("give at least one profile file (e.g. xjur stress examples/profiles.yaml --all-incidents)")
+    result = stress(
+        [str(p) for p in profiles], incidents=incident or None, all_incidents=all_incidents, hot_loss=hot_loss,
+        cold_loss=cold_loss, with_own_funds=with_own_funds, loss_point=loss_point,
+        **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
+    )
+    if format is Format.json:
+        emit(result.to_json(), output)
+    elif format is Format.csv:
+        emit(result.to_csv(), output)
+    else:
+        if output is not None:
+            from rich.console import Console
+
+            with output.open("w", encoding="utf-8") as fh:
+                print_stress(result, Console(file=fh, width=200))
+        else:
+            print_stress(result)
+        print_warnings(result.warnings)

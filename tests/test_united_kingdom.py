@@ -1,0 +1,108 @@
+"""United Kingdom (FCA proposals CP25/15, CP25/42): worked examples computed by hand from the proposed
+own funds requirement max(PMR, FOR, KFR) and basic liquid assets (rulebook other_jurisdictions.md §4)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from comparisons import compare
+from comparisons.compare import fx_snapshot
+from jurisdictions.framework import SERVICES
+from jurisdictions.united_kingdom import jurisdiction as UK
+from tests.conftest import AS_OF, make_profile
+
+FX = fx_snapshot(AS_OF)
+
+
+def gbp(**kw):
+    return make_profile(currency="GBP", **kw)
+
+
+def uk_rows(*profiles, **kw):
+    kw.setdefault("as_of", AS_OF)
+    kw.setdefault("fx", FX)
+    result = compare(list(profiles), jurisdictions=["UK"], currency="GBP", **kw)
+    return result.obligations.set_index(["profile", "obligation"])
+
+
+@pytest.mark.parametrize(
+    "services, overheads, assets, expected, status",
+    [
+        # custodian: max(PMR 150,000, FOR 0.25 × 400,000 = 100,000, KFR 0.0004 × 100 m = 40,000) = 150,000
+        ("custody", 400_000, 100_000_000, 150_000, "proposed"),
+        # custodian: max(150,000, 0.25 × 2,000,000 = 500,000, 40,000) = 500,000 (FOR binds)
+        ("custody", 2_000_000, 100_000_000, 500_000, "proposed"),
+        # custodian: max(150,000, 0, 0.0004 × 1,000,000,000 = 400,000) = 400,000 (reported K-factor → assumed)
+        ("custody", 0, 1_000_000_000, 400_000, "assumed"),
+        # agency broker: PMR 75,000 (bottom of the CP25/42 range)
+        ("execution", 0, 0, 75_000, "proposed"),
+        # trading platform: PMR unknown, GBP 750,000 assumed
+        ("trading_platform", 0, 0, 750_000, "assumed"),
+        # principal dealer + platform: both 750,000; the proposed figure reaches the PMR on its own
+        ("exchange_fiat;trading_platform", 0, 0, 750_000, "proposed"),
+        # custody + execution: highest of 150,000 and 75,000 = 150,000, resting on the assumed aggregation
+        ("custody;execution", 0, 0, 150_000, "assumed"),
+        # advice: PMR 75,000 assumed; FOR 0.25 × 1,000,000 = 250,000 binds → proposed
+        ("advice", 1_000_000, 0, 250_000, "proposed"),
+    ],
+)
+def test_own_funds_requirement(services, overheads, assets, expected, status):
+    rows = uk_rows(gbp(name="p", services=services, fixed_overheads=overheads, client_crypto_assets=assets))
+    row = rows.loc[("p", "own_funds_requirement")]
+    assert row["amount"] == pytest.approx(expected)
+    assert row["status"] == status
+    assert row["basis"].endswith(f"= GBP {expected:,}")
+    assert (row["category"], row["funding_forms"], row["currency"]) == ("capital", "own_funds", "GBP")
+    assert "CP25/15" in row["citation"]
+
+
+def test_own_funds_basis_text():
+    rows = uk_rows(gbp(name="p", services="custody", fixed_overheads=2_000_000, client_crypto_assets=100_000_000))
+    assert rows.loc[("p", "own_funds_requirement"), "basis"] == (
+        "max(PMR GBP 150,000, 0.25 × GBP 2,000,000 FO, 0.0004 × GBP 100,000,000 client cryptoassets) = GBP 500,000")
+
+
+def test_basic_liquid_assets_is_a_third_of_the_for():
+    rows = uk_rows(gbp(name="p", fixed_overheads=3_000_000))
+    row = rows.loc[("p", "basic_liquid_assets")]
+    # FOR = 0.25 × 3,000,000 = 750,000; BLAR = 750,000 / 3 = 250,000
+    assert row["amount"] == pytest.approx(250_000)
+    assert row["basis"] == "1/3 × GBP 750,000 FOR = GBP 250,000"
+    assert (row["category"], row["status"]) == ("liquidity", "proposed")
+
+
+def test_proposal_is_a_what_if_on_any_date_and_left_out_in_force_only():
+    early = compare([gbp(name="p", services="custody")], jurisdictions=["UK"], as_of="2020-01-01", fx=FX)
+    assert early.obligations.set_index("obligation").loc["own_funds_requirement", "amount"] == 150_000
+    notes = [w["message"] for w in early.warnings if w["jurisdiction"] == "UK"]
+    assert any("what-if" in m and "2026-09" in m for m in notes)
+    only = compare([gbp(name="p")], jurisdictions=["UK"], as_of=AS_OF, fx=FX, in_force_only=True)
+    assert only.obligations.empty
+
+
+def test_spec_fields():
+    ofr = UK.spec("own_funds_requirement")
+    assert (ofr.absorbs, ofr.ring_fenced) == ("any", False)  # like MiCA's safeguards: not ring-fenced for clients
+    assert UK.spec("basic_liquid_assets").overlap_group == ofr.overlap_group == "uk.prudential"
+    params = UK.parameters()
+    assert params.latest("uk_kfactor_custody").status == "reported"
+    assert params.latest("uk_pmr_trading_platform").status == "assumed"
+    assert UK.regimes[0].status == "proposed"
+
+
+service_sets = st.sets(st.sampled_from(SERVICES), min_size=1)
+money = st.floats(min_value=0, max_value=1e12, allow_nan=False)
+
+
+@settings(max_examples=50, deadline=None)
+@given(services=service_sets, fo=money, assets=money, more=money)
+def test_requirement_never_falls_with_overheads_or_assets(services, fo, assets, more):
+    base = gbp(name="base", services=";".join(sorted(services)), fixed_overheads=fo, client_crypto_assets=assets)
+    bigger = dict(base, name="bigger", fixed_overheads=fo + more, client_crypto_assets=assets + more)
+    rows = uk_rows(base, bigger)
+    assert (rows["amount"] >= 0).all()
+    for ob in ("own_funds_requirement", "basic_liquid_assets"):
+        assert rows.loc[("bigger", ob), "amount"] >= rows.loc[("base", ob), "amount"]
+    a = rows.loc[("base", "own_funds_requirement"), "amount"]
+    assert a >= 75_000 and a >= 0.25 * fo * (1 - 1e-12) and a >= 0.0004 * assets * (1 - 1e-12)

@@ -36,6 +36,37 @@ from .errors import ParameterError, did_you_mean
 from .status import PARAMETER_STATUSES
 
 _ENTRY_KEYS = {"effective_from", "value", "scenarios", "status", "citation", "source", "note", "unit"}
+_SCENARIOS = ("low", "central", "high")  # Contract 2's scenario names
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key given twice in one mapping (YAML would silently keep the last)."""
+
+
+def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            duplicate = key in seen
+        except TypeError:  # unhashable key: construct_mapping reports it
+            continue
+        if duplicate:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A date YAML cannot build (``2024-13-01``) stays a string, so the message names the parameter."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass(frozen=True)
@@ -66,6 +97,8 @@ class ParameterValue:
     def number(self, scenario: str | None = None) -> float:
         """The value as a float; ``None`` (no limit) reads as +inf."""
         v = self.for_scenario(scenario)
+        if isinstance(v, str):
+            raise ParameterError(f"parameter {self.id!r} is a rule ({v!r}), not a number")
         return math.inf if v is None else float(v)
 
     def label(self) -> str:
@@ -204,6 +237,10 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
             if "scenarios" in raw:
                 if not isinstance(raw["scenarios"], Mapping) or not raw["scenarios"]:
                     raise ParameterError(f"{w}: 'scenarios' maps scenario names to values")
+                for k in raw["scenarios"]:
+                    if k not in _SCENARIOS:
+                        raise ParameterError(f"{w}: unknown scenario {k!r}: use low, central, high"
+                                             f"{did_you_mean(str(k), _SCENARIOS)}")
                 scenarios = {str(k): _check_value(v, f"{w}.scenarios.{k}") for k, v in raw["scenarios"].items()}
             else:
                 value = _check_value(raw["value"], w)
@@ -222,6 +259,9 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
                 )
             )
         vals.sort(key=lambda v: v.effective_from)
+        for a, b in zip(vals, vals[1:]):
+            if a.effective_from == b.effective_from:
+                raise ParameterError(f"{where}: two values from {a.effective_from.isoformat()} (one value per date)")
         histories[str(pid)] = ParameterHistory(str(pid), tuple(vals))
     return ParameterSet(MappingProxyType(histories), origin)
 
@@ -249,7 +289,7 @@ def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int) -> Pa
     except OSError as e:
         raise ParameterError(f"{p}: cannot read parameter file ({e.strerror})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a SafeLoader that also refuses duplicate keys
     except yaml.YAMLError as e:
         raise ParameterError(f"{p}: malformed YAML: {e}") from None
     pset = parse_parameters(data, str(p))

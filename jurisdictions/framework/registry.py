@@ -7,6 +7,7 @@ reported by name in ``Registry.errors`` and the others keep working. The registr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, Iterable, Mapping
@@ -17,6 +18,7 @@ from .obligations import CATEGORIES, FUNDING_FORMS
 from .status import OUTPUT_STATUSES
 
 GROUP = "xjur.jurisdictions"
+_CODE = re.compile(r"[A-Z]{2,6}")
 _REQUIRED_ATTRS = ("code", "name", "currency", "regimes", "obligations", "reads", "assess")
 
 
@@ -32,8 +34,16 @@ def check_plugin(obj: Any, name: str) -> Any:
         raise PluginError(f"plug-in {name!r}: missing {', '.join(missing)} (Contract 3)")
     if not callable(obj.assess):
         raise PluginError(f"plug-in {name!r}: assess is not callable")
-    if not isinstance(obj.code, str) or not obj.code.isupper() or not 2 <= len(obj.code) <= 6:
+    if not isinstance(obj.code, str) or not _CODE.fullmatch(obj.code):
         raise PluginError(f"plug-in {name!r}: code {obj.code!r} must be 2-6 upper-case letters")
+    try:
+        _check_declarations(obj, name)
+    except (AttributeError, TypeError) as e:  # e.g. a regime that is not a Regime, obligations not a tuple
+        raise PluginError(f"plug-in {name!r}: malformed declaration: {type(e).__name__}: {e}") from None
+    return obj
+
+
+def _check_declarations(obj: Any, name: str) -> None:
     if obj.currency not in ISO_4217:
         raise PluginError(f"plug-in {name!r}: currency {obj.currency!r} is not an ISO 4217 code")
     regime_ids = set()
@@ -51,7 +61,6 @@ def check_plugin(obj: Any, name: str) -> Any:
         bad = [f for f in s.funding_forms if f not in FUNDING_FORMS]
         if bad:
             raise PluginError(f"plug-in {name!r}: obligation {s.id} has funding forms {bad}")
-    return obj
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+"""``python -m comparisons.cli``: the ``xjur`` command line (same as the ``xjur`` console script)."""
+from comparisons.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Funding: the cheapest allowed mix of funding forms for each obligation, or a mix the user fixes.
+
+An obligation may be met by several forms (own funds, insurance, funds on trust, a bank guarantee, ...). Each
+form is offered as one or more *tranches*, each with an annual cost per unit funded and a largest amount
+(e.g. Hong Kong's cover: insurance of the cold-storage part at the cold rate, of the hot part at the hot
+rate). A form may also have a largest total: the regime's cap on its share (``ObligationSpec.form_caps``)
+and, for insurance, the market's capacity for one insured.
+
+Because the constraints are nested (tranche ⊂ form ⊂ obligation) and the cost is linear, filling the
+cheapest tranche first is optimal. :func:`allocate` does this for every row at once (numpy over rows; the
+only loop runs over tranches).
+
+A user's fixed mix is a YAML file (``--funding FILE``) or a mapping::
+
+    HK:                         # jurisdiction code
+      compensation_cover:       # obligation id
+        insurance: 0.6          # share of the amount met by this form
+        trust_funds: 0.4
+    EU:
+      prudential_safeguards: {own_funds: 1.0}
+
+Shares of one obligation add up to at most 1; any rest is met by the cheapest allowed mix. A fixed share that
+a regime's cap or the market's capacity does not allow is cut back to what is allowed, the rest going to the
+cheapest allowed mix, and the cost row says so.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import yaml
+
+from jurisdictions.framework import FUNDING_FORMS, XjurError, did_you_mean
+
+
+class FundingError(XjurError):
+    """A funding file (fixed mix) is malformed or names an unknown jurisdiction, obligation or form."""
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """One way to fund part of an obligation: a form, its annual cost per unit and its largest amount."""
+
+    form: str
+    rate: np.ndarray  # (n,) annual cost per unit of amount funded
+    limit: np.ndarray  # (n,) largest amount of this tranche (inf: none)
+    label: str = ""  # e.g. "cold part"
+
+
+@dataclass(frozen=True)
+class FundingMix:
+    """Fixed shares per (jurisdiction code, obligation id) → {form: share}."""
+
+    shares: Mapping[tuple[str, str], Mapping[str, float]] = field(default_factory=dict)
+    origin: str = ""
+
+    def for_obligation(self, code: str, obligation: str) -> Mapping[str, float]:
+        return self.shares.get((code, obligation), {})
+
+    def __bool__(self) -> bool:
+        return bool(self.shares)
+
+
+def allocate(
+    amount: np.ndarray,
+    tranches: Sequence[Tranche],
+    form_limits: Mapping[str, np.ndarray] | None = None,
+    fixed: Mapping[str, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The amount met by each tranche, row by row: fixed shares first, then the cheapest tranches.
+
+    Returns ``(alloc, unfunded)``: ``alloc`` is (n, T) in the order of ``tranches``; ``unfunded`` (n,) is what
+    no allowed form can meet within its limits (0 whenever some form has no limit).
+    """
+    amount = np.nan_to_num(np.asarray(amount, dtype="float64"), nan=0.0)
+    n, T = len(amount), len(tranches)
+    forms = list(dict.fromkeys(t.form for t in tranches))
+    form_idx = np.array([forms.index(t.form) for t in tranches], dtype=int)
+    rates = np.column_stack([np.broadcast_to(t.rate, (n,)) for t in tranches]) if T else np.zeros((n, 0))
+    t_left = (np.column_stack([np.broadcast_to(t.limit, (n,)).astype("float64") for t in tranches])
+              if T else np.zeros((n, 0)))
+    f_left = np.full((n, len(forms)), np.inf)
+    for f, lim in (form_limits or {}).items():
+        if f in forms:
+            f_left[:, forms.index(f)] = np.maximum(np.broadcast_to(lim, (n,)), 0.0)
+    alloc = np.zeros((n, T))
+    need = amount.copy()
+    for f, share in (fixed or {}).items():
+        if f not in forms or share <= 0:
+            continue
+        mask = form_idx == forms.index(f)
+        got = _fill(np.minimum(share * amount, need), rates, t_left, f_left, form_idx, mask)
+        alloc += got
+        need -= got.sum(axis=1)
+    alloc += _fill(need, rates, t_left, f_left, form_idx, np.ones(T, dtype=bool))
+    unfunded = np.maximum(amount - alloc.sum(axis=1), 0.0)
+    unfunded = np.where(unfunded <= 1e-9 * np.maximum(amount, 1.0), 0.0, unfunded)
+    return alloc, unfunded
+
+
+def _fill(need: np.ndarray, rates: np.ndarray, t_left: np.ndarray, f_left: np.ndarray, form_idx: np.ndarray,
+          allowed: np.ndarray) -> np.ndarray:
+    """Greedy fill, cheapest tranche first, vectorised over rows (updates ``t_left`` and ``f_left``)."""
+    n, T = rates.shape
+    alloc = np.zeros((n, T))
+    if T == 0:
+        return alloc
+    order = np.argsort(np.where(allowed[None, :], rates, np.inf), axis=1, kind="stable")
+    rows = np.arange(n)
+    need = need.copy()
+    for k in range(T):
+        t = order[:, k]
+        f = form_idx[t]
+        take = np.minimum(need, np.minimum(t_left[rows, t], f_left[rows, f]))
+        take = np.where(allowed[t], np.maximum(take, 0.0), 0.0)
+        alloc[rows, t] += take
+        t_left[rows, t] -= take
+        f_left[rows, f] -= take
+        need = need - take
+    return alloc
+
+
+# -- the user's fixed mix -------------------------------------------------------------------------------
+
+def load_funding(source: Any, jurisdictions: Sequence[Any], known_codes: Sequence[str] = ()) -> FundingMix | None:
+    """Read and check a fixed mix: a YAML path, a mapping, or a FundingMix (None: cheapest everywhere).
+
+    ``jurisdictions`` are the plug-ins of the comparison (their obligation specs are checked); a code of an
+    installed plug-in not in the comparison (``known_codes``) is accepted and ignored; any other code is an
+    error. Every error names the file and the key.
+    """
+    if source is None:
+        return None
+    if isinstance(source, FundingMix):
+        return source
+    if isinstance(source, (str, Path)):
+        origin = str(source)
+        try:
+            data = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
+        except OSError as e:
+            raise FundingError(f"{origin}: cannot read funding file ({e.strerror})") from None
+        except yaml.YAMLError as e:
+            raise FundingError(f"{origin}: malformed YAML: {e}") from None
+    elif isinstance(source, Mapping):
+        origin, data = "funding argument", source
+    else:
+        raise FundingError(f"funding must be a YAML file or a mapping, not {type(source).__name__}")
+    if isinstance(data, Mapping) and set(data) == {"funding"}:
+        data = data["funding"]
+    return parse_funding(data, origin, jurisdictions, known_codes)
+
+
+def parse_funding(data: Any, origin: str, jurisdictions: Sequence[Any], known_codes: Sequence[str] = ()) -> FundingMix:
+    """Check the parsed YAML of a fixed mix (see the module docstring) and build a :class:`FundingMix`."""
+    if not isinstance(data, Mapping) or not data:
+        raise FundingError(f"{origin}: a funding file maps jurisdiction codes to obligations to forms to shares")
+    by_code = {j.code: j for j in jurisdictions}
+    shares: dict[tuple[str, str], dict[str, float]] = {}
+    for code, obligations in data.items():
+        code = str(code)
+        if code not in by_code:
+            if code in known_codes:
+                continue
+            raise FundingError(f"{origin}: {code}: not a jurisdiction of this comparison "
+                               f"({', '.join(by_code)}){did_you_mean(code, list(by_code) + list(known_codes))}")
+        j = by_code[code]
+        if not isinstance(obligations, Mapping):
+            raise FundingError(f"{origin}: {code}: expected a mapping of obligation ids to forms")
+        spec_ids = [s.id for s in j.obligations]
+        for ob, forms in obligations.items():
+            key = f"{code}.{ob}"
+            if ob not in spec_ids:
+                raise FundingError(f"{origin}: {key}: {code} has no obligation {ob!r}{did_you_mean(str(ob), spec_ids)}")
+            allowed = [f for s in j.obligations if s.id == ob for f in s.funding_forms]
+            if not isinstance(forms, Mapping) or not forms:
+                raise FundingError(f"{origin}: {key}: expected a mapping of funding forms to shares")
+            mix: dict[str, float] = {}
+            for form, share in forms.items():
+                fkey = f"{key}.{form}"
+                if form not in FUNDING_FORMS:
+                    raise FundingError(f"{origin}: {fkey}: unknown funding form{did_you_mean(str(form), FUNDING_FORMS)}")
+                if form not in allowed:
+                    raise FundingError(f"{origin}: {fkey}: {code} {ob} may be met only by {', '.join(allowed)}")
+                if isinstance(share, bool) or not isinstance(share, (int, float)) or not math.isfinite(share) \
+                        or not 0 <= share <= 1:
+                    raise FundingError(f"{origin}: {fkey}: share {share!r} is not a number between 0 and 1")
+                mix[str(form)] = float(share)
+            total = sum(mix.values())
+            if total > 1 + 1e-9:
+                raise FundingError(f"{origin}: {key}: shares add up to {total:g}, more than 1")
+            shares[(code, str(ob))] = mix
+    return FundingMix(shares, origin)

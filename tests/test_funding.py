@@ -1,0 +1,175 @@
+"""Funding: the cheapest allowed mix (greedy over tranches, vectorised), a user's fixed mix, and its checks."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from comparisons import compare
+from comparisons.funding import FundingError, FundingMix, Tranche, allocate, load_funding
+from tests.conftest import AS_OF, make_profile
+from comparisons.costs import cost_summary
+from tests.test_costs import BN, FX, HK_2PC_HOT, M, XX_J, by_form, xx_costs
+
+
+def t(form, rate, limit=np.inf, n=1, label=""):
+    return Tranche(form, np.full(n, rate, dtype=float), np.full(n, limit, dtype=float), label)
+
+
+# -- allocate ----------------------------------------------------------------------------------------------
+
+def test_allocate_fills_the_cheapest_tranche_first_within_its_limits():
+    # 100 to fund: insurance cold part (1 %, up to 40), insurance hot part (10 %, up to 30), own funds (12 %)
+    tr = [t("insurance", 0.01, 40), t("insurance", 0.10, 30), t("own_funds", 0.12)]
+    alloc, unfunded = allocate(np.array([100.0]), tr)
+    assert alloc.tolist() == [[40.0, 30.0, 30.0]]
+    assert unfunded.tolist() == [0.0]
+    # the same with insurance limited to 50 in total (a capacity): 40 cold + 10 hot, own funds 50
+    alloc, _ = allocate(np.array([100.0]), tr, {"insurance": np.array([50.0])})
+    assert alloc.tolist() == [[40.0, 10.0, 50.0]]
+
+
+def test_allocate_fixed_shares_first_then_the_cheapest():
+    tr = [t("own_funds", 0.12), t("insurance", 0.01), t("bank_guarantee", 0.02)]
+    # 30 % own funds fixed; the rest (70) to the cheapest: insurance
+    alloc, _ = allocate(np.array([100.0]), tr, fixed={"own_funds": 0.3})
+    assert alloc.tolist() == [[30.0, 70.0, 0.0]]
+    # a fixed share beyond the form's limit is cut back to it; the rest to the cheapest other form
+    alloc, _ = allocate(np.array([100.0]), tr, {"insurance": np.array([20.0])}, fixed={"insurance": 1.0})
+    assert alloc.tolist() == [[0.0, 20.0, 80.0]]
+
+
+def test_allocate_reports_what_no_form_can_meet():
+    # only insurance allowed, limited to 60: 40 of 100 unfunded
+    alloc, unfunded = allocate(np.array([100.0]), [t("insurance", 0.01)], {"insurance": np.array([60.0])})
+    assert alloc.tolist() == [[60.0]] and unfunded.tolist() == [40.0]
+
+
+def test_allocate_is_vectorised_over_rows_with_different_orders():
+    # row 0: insurance cheaper; row 1: own funds cheaper
+    tr = [Tranche("insurance", np.array([0.01, 0.20]), np.array([np.inf, np.inf])),
+          Tranche("own_funds", np.array([0.12, 0.12]), np.array([np.inf, np.inf]))]
+    alloc, _ = allocate(np.array([10.0, 20.0]), tr)
+    assert alloc.tolist() == [[10.0, 0.0], [0.0, 20.0]]
+
+
+def test_unfunded_part_is_reported_in_the_cost_rows():
+    # cover_mix may be met only by insurance; HKD 5 bn > the HKD 4.68 bn limit (USD 600 m × 7.8)
+    costs = xx_costs([make_profile(name="p", currency="HKD")], {"cover_mix": 5 * BN})
+    f = by_form(costs, "cover_mix")
+    assert f.loc["unfunded", "funded_amount"] == pytest.approx(5 * BN - 600 * M * 7.8)
+    assert np.isnan(costs[costs["form"] == "unfunded"]["annual_cost"]).all()
+    costs, frame = xx_costs([make_profile(name="p", currency="HKD")], {"cover_mix": 5 * BN}, as_frame=True)
+    s = cost_summary(costs, frame, FX, "USD").iloc[0]
+    assert np.isnan(s["annual_cost"])  # part of the obligation cannot be met: no total cost
+    assert s["unfunded_ref"] == pytest.approx((5 * BN - 600 * M * 7.8) / 7.8)
+
+
+# -- properties ------------------------------------------------------------------------------------------
+
+FORMS = ("own_funds", "insurance", "trust_funds", "bank_guarantee", "same_kind_crypto")
+
+
+@settings(max_examples=25, deadline=None)
+@given(amount=st.floats(0, 2e10), hot=st.floats(0, 1), coc=st.floats(0.05, 0.4))
+def test_cheapest_mix_never_costs_more_than_any_single_allowed_form(amount, hot, coc):
+    p = dict(HK_2PC_HOT, hot_wallet_share=hot)
+    assumptions = {"cost_of_capital": coc}
+    cheapest = xx_costs([p], {"cover_split": amount}, assumptions=assumptions)["annual_cost"].sum()
+    for form in FORMS:
+        # the whole amount in one form (cut back where a limit binds, the rest to the cheapest other form)
+        single = xx_costs([p], {"cover_split": amount}, assumptions=assumptions,
+                          funding=FundingMix({("XX", "cover_split"): {form: 1.0}}))["annual_cost"].sum()
+        assert cheapest <= single + 1e-9 * abs(single) + 1e-6
+    # and never more than the single forms no limit binds on, priced by hand:
+    by_hand = {"own_funds": coc - 0.03, "trust_funds": coc - 0.03, "bank_guarantee": 0.02, "same_kind_crypto": coc}
+    assert cheapest <= min(by_hand.values()) * amount * (1 + 1e-9) + 1e-6  # all rates > 0 here
+
+
+@settings(max_examples=25, deadline=None)
+@given(amount=st.floats(0, 2e10), hot=st.floats(0, 1), coc=st.floats(0.0, 0.5), bump=st.floats(0, 0.4),
+       scenario=st.sampled_from(["low", "central", "high"]))
+def test_raising_the_cost_of_capital_never_lowers_the_cost(amount, hot, coc, bump, scenario):
+    p = dict(HK_2PC_HOT, hot_wallet_share=hot)
+    obligations = {"cover_split_no_guarantee": amount, "own": amount / 10, "crypto": amount / 20}
+    lo = xx_costs([p], obligations, assumptions={"cost_of_capital": coc})["annual_cost"].sum()
+    hi = xx_costs([p], obligations, assumptions={"cost_of_capital": min(coc + bump, 0.99)})["annual_cost"].sum()
+    assert hi >= lo - 1e-9 * abs(lo) - 1e-6
+    lo_r = xx_costs([p], {"capped_reserve": amount}, scenario=scenario,
+                    assumptions={"cost_of_capital": coc})["annual_cost"].sum()
+    hi_r = xx_costs([p], {"capped_reserve": amount}, scenario=scenario,
+                    assumptions={"cost_of_capital": min(coc + bump, 0.99)})["annual_cost"].sum()
+    assert hi_r >= lo_r - 1e-9 * abs(lo_r) - 1e-6
+
+
+@settings(max_examples=15, deadline=None)
+@given(overheads=st.floats(0, 8e9), coc=st.floats(0.05, 0.3), rate=st.floats(0.001, 0.5))
+def test_eu_cheapest_mix_is_no_dearer_than_own_funds_or_insurance_alone(overheads, coc, rate):
+    p = make_profile(name="p", services="custody", fixed_overheads=overheads)
+    kw = dict(jurisdictions=["EU"], as_of=AS_OF, currency="EUR",
+              assumptions={"cost_of_capital": coc, "insurance_rate_prudential": rate})
+    cheapest = compare([p], **kw).costs["annual_cost"].sum()
+    for form in ("own_funds", "insurance"):
+        single = compare([p], funding={"EU": {"prudential_safeguards": {form: 1.0}}}, **kw).costs["annual_cost"].sum()
+        assert cheapest <= single + 1e-9 * abs(single) + 1e-6
+
+
+# -- the user's fixed mix ----------------------------------------------------------------------------------
+
+def test_fixed_mix_file_changes_the_cost(tmp_path):
+    f = tmp_path / "mix.yaml"
+    f.write_text("EU:\n  prudential_safeguards:\n    own_funds: 1.0\n", encoding="utf-8")
+    r = compare([make_profile(name="p", services="custody", fixed_overheads=3_000_000)], jurisdictions=["EU"],
+                as_of=AS_OF, currency="EUR", funding=str(f))
+    c = r.costs.set_index("obligation")
+    # 750,000 × (15 % − 2 %) = EUR 97,500 (instead of 15,000 insured)
+    assert c.loc["prudential_safeguards", "form"] == "own_funds"
+    assert c.loc["prudential_safeguards", "annual_cost"] == pytest.approx(97_500)
+    assert c.loc["prudential_safeguards", "mix"] == "user"
+
+
+def test_fixed_share_above_the_regimes_cap_is_cut_back_with_a_note():
+    # capped reserve, central: insurance at most 50 %; the user asks for 80 %
+    costs = xx_costs([make_profile(name="p", currency="HKD")], {"capped_reserve": 1 * BN}, scenario="central",
+                     funding=FundingMix({("XX", "capped_reserve"): {"insurance": 0.8}}))
+    f = by_form(costs, "capped_reserve")
+    assert f.loc["insurance", "funded_amount"] == pytest.approx(0.5 * BN)
+    assert f.loc["own_funds", "funded_amount"] == pytest.approx(0.5 * BN)
+    assert "the user's share 0.8 of insurance is not allowed in full" in costs[costs["form"] == "insurance"].iloc[0]["note"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("XY:\n  own: {own_funds: 1}\n", r"mix.yaml: XY: not a jurisdiction of this comparison \(XX\)"),
+    ("XX:\n  onw: {own_funds: 1}\n", r"mix.yaml: XX.onw: XX has no obligation 'onw' \(did you mean 'own'\?\)"),
+    ("XX:\n  own: {insurance: 1}\n", r"mix.yaml: XX.own.insurance: XX own may be met only by own_funds"),
+    ("XX:\n  own: {own_fund: 1}\n", r"mix.yaml: XX.own.own_fund: unknown funding form \(did you mean 'own_funds'\?\)"),
+    ("XX:\n  own: {own_funds: 1.5}\n", r"mix.yaml: XX.own.own_funds: share 1.5 is not a number between 0 and 1"),
+    ("XX:\n  cover_split: {own_funds: 0.6, insurance: 0.6}\n", r"mix.yaml: XX.cover_split: shares add up to 1.2, more than 1"),
+    ("- 1\n", r"mix.yaml: a funding file maps"),
+])
+def test_funding_file_errors_name_the_file_and_the_key(tmp_path, text, message):
+    f = tmp_path / "mix.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(FundingError, match=message):
+        load_funding(str(f), [XX_J])
+
+
+def test_funding_file_may_name_installed_markets_not_in_this_comparison(tmp_path):
+    f = tmp_path / "mix.yaml"
+    f.write_text("funding:\n  XX: {own: {own_funds: 1}}\n  EU: {prudential_safeguards: {insurance: 1}}\n",
+                 encoding="utf-8")
+    mix = load_funding(str(f), [XX_J], known_codes=["EU", "XX"])
+    assert mix.for_obligation("XX", "own") == {"own_funds": 1.0}
+    assert mix.for_obligation("EU", "prudential_safeguards") == {}
+
+
+def test_cli_bad_funding_file_exits_2_naming_file_and_key(tmp_path):
+    from tests.test_cli import run
+
+    f = tmp_path / "mix.yaml"
+    f.write_text("EU:\n  prudential_safeguards: {trust_funds: 1}\n", encoding="utf-8")
+    r = run("compare", "examples/profiles.yaml", "-j", "EU", "--funding", str(f), "--as-of", "2026-11-25")
+    assert r.returncode == 2
+    assert "mix.yaml: EU.prudential_safeguards.trust_funds: EU prudential_safeguards may be met only by own_funds, insurance" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -156,9 +156,11 @@ def _tranches(ctx: _Ctx, g: pd.DataFrame, code: str, ccy: str, forms: Sequence[s
     inf = np.full(n, np.inf)
     for form in forms:
         if form in ("own_funds", "trust_funds"):
-            rate = coc - a.reserve_yield(ccy)
+            # Where the yield exceeds the cost of capital the firm would hold such assets anyway: the
+            # carrying cost of the requirement is then 0, never a negative cost (a gain the rule does not cause).
+            rate = max(coc - a.reserve_yield(ccy), 0.0)
             out.append(Tranche(form, np.full(n, rate), inf))
-            text[form] = f"{a.label(COST_OF_CAPITAL)} − {a.label(y_id)} = {_pct(rate)} a year"
+            text[form] = f"max(0, {a.label(COST_OF_CAPITAL)} − {a.label(y_id)}) = {_pct(rate)} a year"
         elif form == "same_kind_crypto":
             out.append(Tranche(form, np.full(n, coc), inf))
             text[form] = f"{a.label(COST_OF_CAPITAL)} (own crypto earns no yield; price risk not modelled)"

@@ -132,7 +132,7 @@ def test_unit_cost_of_each_form(obligation, expected):
 def test_own_funds_names_the_assumptions_it_used():
     costs = xx_costs([make_profile(name="p", currency="HKD")], {"own": 100 * M})
     assert costs.iloc[0]["assumptions"] == (
-        "own_funds: cost_of_capital 15 % (assumed) − reserve_yield_hkd 3 % (assumed) = 12 % a year")
+        "own_funds: max(0, cost_of_capital 15 % (assumed) − reserve_yield_hkd 3 % (assumed)) = 12 % a year")
     assert costs.iloc[0]["ties_up"]
 
 
@@ -428,3 +428,17 @@ def test_cli_compare_table_has_a_cost_section_and_takes_assumptions(tmp_path):
     r = run("compare", "examples/profiles.yaml", "-j", "EU", "--assumptions", str(bad))
     assert r.returncode == 2 and "insurance_rate_cold: 1.0 is not a fraction per year" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_own_funds_cost_is_never_negative_when_the_yield_exceeds_the_cost_of_capital():
+    # USD yield 3.75 % (assumed) above a cost of capital of 2 %: max(0, 2 % − 3.75 %) = 0, not −1.75 %
+    from comparisons import compare
+    from tests.conftest import make_profile
+
+    r = compare([make_profile(name="p", currency="EUR", services="custody", fixed_overheads=4_000_000)],
+                jurisdictions=["EU"], as_of="2026-11-25", currency="EUR",
+                assumptions={"cost_of_capital": 0.02, "reserve_yield_eur": 0.05},
+                funding={"EU": {"prudential_safeguards": {"own_funds": 1.0}}})
+    costs = r.costs
+    assert (costs["annual_cost"] >= 0).all()
+    assert costs.loc[costs["form"] == "own_funds", "annual_cost"].sum() == 0

@@ -62,7 +62,8 @@ def fx_snapshot(as_of: dt.date, fx: Any = None) -> FxSnapshot:
 
 def convert_profiles(profiles: pd.DataFrame, fx: FxSnapshot, to_ccy: str) -> pd.DataFrame:
     """The profiles with every money field converted into ``to_ccy`` (vectorised; the input is unchanged)."""
-    factor = fx.factors(profiles["currency"], to_ccy)
+    codes, uniq = pd.factorize(profiles["currency"])  # one rate per distinct currency, gathered by code
+    factor = np.array([fx.rate(c, to_ccy) for c in uniq], dtype="float64")[codes]
     if np.all(factor == 1.0):
         out = profiles.copy(deep=False)
     else:
@@ -167,6 +168,13 @@ class ComparisonResult:
     def to_csv(self, path: str | Path | None = None) -> str | None:
         return self.obligations.to_csv(path, index=False)
 
+    def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
+        """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
+        ``stress`` or ``sensitivity`` (see :func:`comparisons.charts.chart`)."""
+        from .charts import chart
+
+        return chart(self, kind, **kwargs)
+
     def _repr_html_(self) -> str:  # Jupyter
         return self.side_by_side()._repr_html_()
 
@@ -225,6 +233,7 @@ def compare(
     registry: Registry | None = None,
     assumptions: Any = None,
     funding: Any = None,
+    progress: bool | None = None,
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
 
@@ -234,6 +243,8 @@ def compare(
     regimes out; ``fx`` a rates file (default: the ECB history shipped offline); ``assumptions`` cost
     assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
     funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs.py``.
+    ``progress`` shows a progress bar on stderr (default: for batches of ``PROGRESS_MIN_PROFILES`` profiles
+    or more when stderr is a terminal; never on stdout, so JSON output stays clean).
     """
     frame = load_profiles(profiles)
     day = parse_date(as_of)
@@ -254,7 +265,7 @@ def compare(
     overrides = load_overrides(parameters)
     if overrides is not None:
         known = set()
-        for j in reg.jurisdictions.values():
+        for j in {**reg.jurisdictions, **{c.code: c for c in chosen}}.values():
             known |= set(j.parameters().ids())
         unknown = [pid for pid in overrides.ids() if pid not in known]
         if unknown:
@@ -269,34 +280,70 @@ def compare(
                          "message": f"exchange rates of {rates.date.isoformat()} used for {day.isoformat()} "
                                     f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
     frames, params_used = [], {}
-    for j in chosen:
-        params = j.parameters(overrides)
-        params_used[j.code] = params
-        local = convert_profiles(frame, rates, j.currency)
-        rows = j.assess(local, day, scen, parameters=params)
-        _check_rows(rows, j.code)
-        if overrides is not None:
-            rows = _cite_overrides(rows, j, overrides)
-        if in_force_only:
-            proposed = {r.id for r in j.regimes if r.status == "proposed"}
-            rows = rows[~rows["regime"].isin(proposed)]
-        rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rates.rate(j.currency, ref))
-        frames.append(rows[list(COLUMNS)])
-        for n in j.notes(local, day, parameters=params):
-            warnings.append({"jurisdiction": n.jurisdiction, "profile": n.profile, "message": n.message,
-                             "level": n.level})
-        for r in j.regimes:
-            if r.status == "proposed" and not in_force_only:
-                start = r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "unknown")
-                warnings.append({"jurisdiction": j.code, "profile": "", "level": "note",
-                                 "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
-                                            f"assumed start: {start}"})
-    obligations = concat_obligations(frames)
+    bar = _progress_bar(progress, len(frame))
+    task = bar.add_task(f"{len(frame):,} profiles", total=len(chosen) + 1) if bar is not None else None
+    try:
+        for j in chosen:
+            if bar is not None:
+                bar.update(task, description=f"{j.code}: {len(frame):,} profiles")
+            params = j.parameters(overrides)
+            params_used[j.code] = params
+            local = convert_profiles(frame, rates, j.currency)
+            rows = j.assess(local, day, scen, parameters=params)
+            _check_rows(rows, j.code)
+            if overrides is not None:
+                rows = _cite_overrides(rows, j, overrides)
+            if in_force_only:
+                proposed = {r.id for r in j.regimes if r.status == "proposed"}
+                rows = rows[~rows["regime"].isin(proposed)]
+            rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rates.rate(j.currency, ref))
+            frames.append(rows[list(COLUMNS)])
+            for n in j.notes(local, day, parameters=params):
+                warnings.append({"jurisdiction": n.jurisdiction, "profile": n.profile, "message": n.message,
+                                 "level": n.level})
+            for r in j.regimes:
+                if r.status == "proposed" and not in_force_only:
+                    start = r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "unknown")
+                    warnings.append({"jurisdiction": j.code, "profile": "", "level": "note",
+                                     "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
+                                                f"assumed start: {start}"})
+            if bar is not None:
+                bar.advance(task)
+        if bar is not None:
+            bar.update(task, description="obligations table")
+        rows = local = None  # the frames list then holds the only references to the rows
+        obligations = concat_obligations(frames, consume=True)
+        if bar is not None:
+            bar.advance(task)
+    finally:
+        if bar is not None:
+            bar.stop()
     return ComparisonResult(
         obligations=obligations, profiles=frame, as_of=day, currency=ref, fx=rates,
         jurisdictions=tuple(chosen), parameters=params_used, scenarios=scen, warnings=tuple(warnings),
         in_force_only=in_force_only, assumptions=cost_assumptions, funding=funding_mix,
     )
+
+
+#: batches at least this large show a progress bar by default (about a second of work on a laptop)
+PROGRESS_MIN_PROFILES = 200_000
+
+
+def _progress_bar(enabled: bool | None, n_profiles: int) -> Any:
+    """A started rich progress bar on stderr, or None (``enabled`` None: large batches on a terminal)."""
+    import sys
+
+    if enabled is None:
+        enabled = n_profiles >= PROGRESS_MIN_PROFILES and sys.stderr.isatty()
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("xjur compare · {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    bar.start()
+    return bar
 
 
 def _cite_overrides(rows: pd.DataFrame, j: Any, overrides: ParameterSet) -> pd.DataFrame:

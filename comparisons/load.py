@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from jurisdictions.framework import FIELDS, Problem, Profile, ProfileError, did_you_mean, validate_frame
 from jurisdictions.framework.errors import NO_VALUE
+from jurisdictions.framework.validation import RowLabels
 
 ProfilesLike = Any  # path, list of paths, DataFrame, list of dicts / Profile objects
 
@@ -104,14 +105,14 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-            labels = [f"row {i + 1} (line {i + 2})" for i in range(len(raw))]
+            labels = RowLabels(len(raw), lambda i: f"row {i + 1} (line {i + 2})")
         else:
             import openpyxl  # noqa: F401 - lazy: only Excel input pays for it
 
             book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
             sheet = "profiles" if "profiles" in book else next(iter(book))
             raw = book[sheet]
-            labels = [f"sheet {sheet!r} row {i + 1} (line {i + 2})" for i in range(len(raw))]
+            labels = RowLabels(len(raw), lambda i: f"sheet {sheet!r} row {i + 1} (line {i + 2})")
     except pd.errors.EmptyDataError:
         raise ProfileError([Problem(str(path), "", "", NO_VALUE, "no profiles: the file is empty")]) from None
     except (pd.errors.ParserError, ValueError, OSError, KeyError) as e:
@@ -147,7 +148,8 @@ def load_profiles(source: ProfilesLike) -> pd.DataFrame:
             return source
         if "incidents" in source.columns:
             return profiles_from_records(source.to_dict("records"), "<frame>")
-        df = validate_frame(source, "<frame>", [f"row {i}" for i in source.index])
+        index = source.index
+        df = validate_frame(source, "<frame>", RowLabels(len(source), lambda i: f"row {index[i]}"))
     elif isinstance(source, (str, Path)):
         df = read_profiles_file(source)
     elif isinstance(source, Iterable):

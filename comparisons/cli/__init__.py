@@ -8,6 +8,9 @@ import sys
 
 from .app import app, console_err
 from . import compare_cmd, demo_cmd, explain_cmd, jurisdictions_cmd  # noqa: F401  (register commands)
+from . import plan_cmd  # noqa: F401  (xjur plan)
+from . import stress_cmd  # noqa: F401  (register commands)
+from . import brief_cmd  # noqa: F401  (xjur brief)
 
 
 def main() -> None:

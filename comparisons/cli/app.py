@@ -36,6 +36,16 @@ InForceOnlyOpt = typer.Option(False, "--in-force-only", help="Leave proposed reg
 FxRatesOpt = typer.Option(None, "--fx-rates", help="CSV of rates (currency,per_eur[,date]) instead of the ECB history")
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal")
+AssumptionsOpt = typer.Option(None, "--assumptions", help="YAML file of cost assumptions replacing built-in ones "
+                                                         "(cost of capital, yields, insurance rates, capacity; repeatable)")
+FundingOpt = typer.Option(None, "--funding", help="YAML file fixing the funding mix: shares per jurisdiction / "
+                                                 "obligation / form (default: the cheapest allowed mix)")
+
+
+def cost_kwargs(assumptions: Optional[List[Path]], funding: Optional[Path]) -> dict:
+    """The cost keyword arguments of ``compare`` from --assumptions and --funding."""
+    return dict(assumptions=[str(p) for p in assumptions] if assumptions else None,
+                funding=str(funding) if funding else None)
 
 
 def compare_kwargs(jurisdiction: Optional[List[str]], as_of: Optional[str], currency: str, scenario: List[str],
@@ -68,5 +78,7 @@ def print_warnings(warnings) -> None:
     for w in warnings:
         who = " ".join(x for x in (w.get("jurisdiction", ""), w.get("profile", "")) if x)
         style = "yellow" if w.get("level", "warning") == "warning" else "dim"
-        console_err.print(f"[{style}]{w.get('level', 'warning')}:[/] {who + ': ' if who else ''}{w['message']}",
-                          highlight=False)
+        from rich.markup import escape
+
+        text = escape(f"{who + ': ' if who else ''}{w['message']}")
+        console_err.print(f"[{style}]{w.get('level', 'warning')}:[/] {text}", highlight=False)

@@ -7,8 +7,9 @@ from typing import List, Optional
 import typer
 
 from .app import (
-    AsOfOpt, CurrencyOpt, Format, FormatOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, OutputOpt,
-    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit, print_warnings,
+    AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
+    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, app, compare_kwargs, console, cost_kwargs, emit,
+    print_warnings,
 )
 
 
@@ -24,6 +25,9 @@ def print_result_table(result, out=None) -> None:
     for t in side_by_side_tables(result):
         con.print(t)
     con.print(legend())
+    from .plan_cmd import print_cost_section
+
+    print_cost_section(result, con)
 
 
 @app.command("compare")
@@ -36,6 +40,8 @@ def compare_command(
     parameters: Optional[List[Path]] = ParametersOpt,
     in_force_only: bool = InForceOnlyOpt,
     fx_rates: Optional[Path] = FxRatesOpt,
+    assumptions: Optional[List[Path]] = AssumptionsOpt,
+    funding: Optional[Path] = FundingOpt,
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
 ) -> None:
@@ -43,7 +49,8 @@ def compare_command(
     from ..compare import compare
 
     result = compare([str(p) for p in profiles],
-                     **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates))
+                     **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
+                     **cost_kwargs(assumptions, funding))
     if format is Format.json:
         emit(result.to_json(), output)
     elif format is Format.csv:

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import (
-    Jurisdiction, Note, ObligationSpec, ParameterSet, Regime, concat_obligations, money, obligation_rows,
-    regime_applies,
+    Jurisdiction, Note, ObligationSpec, ParameterSet, Regime, concat_obligations, join_text, money,
+    obligation_rows, regime_applies,
 )
 
 from . import rules
@@ -102,8 +102,8 @@ class EUMiCA(Jurisdiction):
             profiles, jurisdiction=self.code, regime=REGIME.id, obligation="client_funds_safeguarding",
             category="client_money", amount=funds, currency=self.currency, status=share.status,
             citation=CLIENT_FUNDS,
-            basis="client funds " + money("EUR", profiles["client_fiat"].to_numpy())
-                  + " placed with a credit institution or central bank by T+1 = " + money("EUR", funds),
+            basis=join_text("client funds ", money("EUR", profiles["client_fiat"].to_numpy()),
+                            " placed with a credit institution or central bank by T+1 = ", money("EUR", funds)),
             funding_forms=("segregation",),
         )
         return concat_obligations([prudential, client])

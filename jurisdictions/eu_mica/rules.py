@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, services_of
+from jurisdictions.framework import ParameterValue, join_text, money, number, services_of
 
 #: Annex IV classes: the services of each class (ESMA register letters in brackets).
 CLASS_1_SERVICES = ("execution", "placing", "reception_transmission", "advice", "portfolio_management", "transfer")
@@ -70,7 +70,7 @@ def client_funds_safeguarding(profiles: pd.DataFrame, share: ParameterValue) -> 
 
 def basis_prudential(cls: np.ndarray, pmc: np.ndarray, fo: np.ndarray, mult: float, amount: np.ndarray) -> pd.Series:
     """``max(EUR 125,000 [Annex IV class 2], 0.25 × EUR 3,000,000) = EUR 750,000``."""
-    return (
-        "max(" + money("EUR", pmc) + " [Annex IV class " + pd.Series(cls).astype(str) + "], "
-        + number(mult) + " × " + money("EUR", fo) + ") = " + money("EUR", amount)
-    )
+    return pd.Series(join_text(
+        "max(", money("EUR", pmc), " [Annex IV class ", number(cls), "], ",
+        number(mult), " × ", money("EUR", fo), ") = ", money("EUR", amount),
+    ), dtype=object)

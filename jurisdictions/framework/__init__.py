@@ -1,7 +1,7 @@
 """The plug-in framework: profile schema, obligations schema, dated cited parameters, registry."""
 from .errors import FxError, ParameterError, PluginError, Problem, ProfileError, XjurError, did_you_mean
 from .obligations import (
-    CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS, concat_obligations, empty_obligations, money, number,
+    CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS, concat_obligations, empty_obligations, join_text, money, number,
     obligation_rows, percent,
 )
 from .parameters import ParameterSet, ParameterValue, load_parameters, parse_parameters
@@ -16,6 +16,6 @@ __all__ = [
     "MONEY_FIELDS", "Note", "ObligationSpec", "ParameterError", "ParameterSet", "ParameterValue", "PluginError",
     "Problem", "Profile", "ProfileError", "Regime", "Registry", "SCENARIOS", "SERVICES", "SERVICE_COLUMNS",
     "XjurError", "check_plugin", "check_scenarios", "concat_obligations", "did_you_mean", "discover",
-    "empty_obligations", "load_parameters", "money", "number", "obligation_rows", "output_status",
+    "empty_obligations", "join_text", "load_parameters", "money", "number", "obligation_rows", "output_status",
     "parse_parameters", "percent", "regime_applies", "services_of", "validate_frame", "worst", "worst_where",
 ]

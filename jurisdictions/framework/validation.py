@@ -165,8 +165,10 @@ def validate_frame(
     # name: required, non-empty, unique
     raw_name = df["name"]
     if isinstance(raw_name.dtype, pd.StringDtype):  # text already: strip without a string-dtype round trip
-        name = pd.Series([v.strip() if isinstance(v, str) else None for v in raw_name.to_numpy(dtype=object)],
-                         dtype=object)
+        values = raw_name.to_numpy(dtype=object)
+        stripped = (list(map(str.strip, values)) if not raw_name.isna().any()
+                    else [v.strip() if isinstance(v, str) else None for v in values])
+        name = pd.Series(stripped, dtype=object)
     else:
         name = raw_name.astype("string").str.strip()
     missing_name = name.isna() | (name == "")

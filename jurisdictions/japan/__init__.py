@@ -211,22 +211,22 @@ class Japan(Jurisdiction):
             profiles, p["jp_pgc_ratio"])
         cap = p["jp_max_non_cold_share"].number()
         shortfall = rules.cold_storage_shortfall(profiles, p["jp_max_non_cold_share"])
-        own_txt = money("JPY", own)
+        own_txt = money("JPY", own).to_numpy()  # arrays: indexing a Series per note costs ~5 µs
         out: list[Note] = []
         for i in np.flatnonzero(own < net_min):
-            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt.iloc[i]} are negative: they must "
+            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt[i]} are negative: they must "
                                                  f"not be ({CAPITAL})"))
         for i in np.flatnonzero((own >= net_min) & (own < paid_in)):
-            out.append(Note(self.code, names[i], f"own funds {own_txt.iloc[i]} are below the minimum paid-in capital "
+            out.append(Note(self.code, names[i], f"own funds {own_txt[i]} are below the minimum paid-in capital "
                                                  f"{money('JPY', paid_in)} ({CAPITAL})"))
-        pgc_txt = money("JPY", pgc_value)
+        pgc_txt = money("JPY", pgc_value).to_numpy()
         for i in np.flatnonzero((pgc_value > 0) & (own < pgc_value)):  # PGC 0: the net-assets test above
-            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt.iloc[i]} are below the value of the "
-                                                 f"performance-guarantee crypto {pgc_txt.iloc[i]} ({JVCEA})"))
-        short_txt = money("JPY", shortfall)
+            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt[i]} are below the value of the "
+                                                 f"performance-guarantee crypto {pgc_txt[i]} ({JVCEA})"))
+        short_txt = money("JPY", shortfall).to_numpy()
         for i in np.flatnonzero(hot > cap):
             out.append(Note(self.code, names[i], f"hot share {percent(hot[i])} above the {percent(cap)} cap: "
-                                                 f"{short_txt.iloc[i]} must move to cold storage ({COLD})"))
+                                                 f"{short_txt[i]} must move to cold storage ({COLD})"))
         return out
 
 

@@ -1,0 +1,648 @@
+"""A self-contained HTML briefing (and the tables behind it) from a comparison.
+
+    from comparisons import compare
+    from comparisons.briefing import build_briefing, write_briefing
+    result = compare("examples/profiles.yaml", as_of="2026-11-25", scenarios=["all"])
+    b = build_briefing(result)              # adds costs, stress tests, the Japanese sweep and the charts
+    write_briefing(b, "briefing.html")      # one file, no network needed to open or print it
+
+The briefing holds: a summary in plain words, the side-by-side obligations, costs and funding, stress
+results, the charts, and an appendix with every parameter (value, status, date, citation, source), every
+cost assumption, every obligation's citation and basis, the exchange rates and the warnings. The "as of"
+date, the FX date and the xjur version appear in the page header on screen and on every printed page.
+
+Optional parts (costs, stress tests, the sensitivity sweep) are computed when their module is installed
+and are left out, with a note saying why, when it is not or when they fail with an :class:`XjurError`.
+Everything from profiles is escaped (Jinja2 autoescape); charts are rendered by the Vega libraries bundled
+inline (or as inline SVG), so the file fetches nothing from anywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import math
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from jurisdictions.framework import CATEGORIES, XjurError
+
+from . import charts as ch
+from .render import compact
+
+STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "proposed": "proposed", "assumed": "assumed",
+                "reported": "reported"}
+JP_RESERVE = ("JP", "liability_reserve")
+DEFAULT_SWEEP = "jp_reserve_rate_cold_aum"
+
+
+# -- what goes into a briefing -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a briefing shows; built by :func:`build_briefing`, rendered by :func:`render_html`."""
+
+    result: Any  # ComparisonResult
+    costs: pd.DataFrame | None = None
+    cost_summary: pd.DataFrame | None = None
+    stress: Any = None  # StressResult
+    sweep: pd.DataFrame | None = None
+    charts: dict[str, Any] = field(default_factory=dict)  # name → (title, altair chart)
+    omitted: tuple[str, ...] = ()  # sections left out, and why
+    title: str = "Crypto-exchange safeguards: what each market demands"
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+
+    @property
+    def version(self) -> str:
+        from . import __version__
+
+        return __version__
+
+    @property
+    def profile_names(self) -> list[str]:
+        return list(self.result.profiles["name"])
+
+
+def build_briefing(
+    result: Any,
+    *,
+    with_costs: bool = True,
+    with_stress: bool = True,
+    with_sensitivity: bool = True,
+    sweep_parameter: str = DEFAULT_SWEEP,
+    sweep_values: Sequence[float] | None = None,
+    title: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> Briefing:
+    """Compute the optional parts of a briefing (costs, stress, sweep) and its charts for ``result``.
+
+    ``on_step(name)`` is called as each part starts (``costs``, ``stress``, ``sensitivity``, ``charts``), for
+    progress displays.
+    """
+    omitted: list[str] = []
+    costs = summary = stress_res = sweep_df = None
+    step = on_step or (lambda name: None)
+
+    step("costs")
+    if with_costs:
+        if hasattr(result, "costs") and find_spec("comparisons.costs") is not None:
+            try:
+                costs = result.costs
+                summary = result.cost_summary()
+            except XjurError as e:
+                omitted.append(f"costs and funding: could not be computed ({e})")
+                costs = summary = None
+        else:
+            omitted.append("costs and funding: the costs module is not installed")
+
+    step("stress")
+    if with_stress:
+        if find_spec("comparisons.stress") is not None:
+            from .stress import stress as run_stress
+
+            try:
+                stress_res = run_stress(result, all_incidents=True)
+            except XjurError as e:
+                omitted.append(f"stress tests: could not be computed ({e})")
+        else:
+            omitted.append("stress tests: the stress module is not installed")
+
+    step("sensitivity")
+    has_reserve = _has_rows(result.obligations, *JP_RESERVE)
+    if with_sensitivity and has_reserve:
+        if find_spec("comparisons.sensitivity") is not None:
+            try:
+                sweep_df = run_sweep(result, sweep_parameter, sweep_values)
+            except XjurError as e:
+                omitted.append(f"sensitivity of the Japanese reserve: could not be computed ({e})")
+        else:
+            omitted.append("sensitivity of the Japanese reserve: the sensitivity module is not installed")
+
+    b = Briefing(result=result, costs=costs, cost_summary=summary, stress=stress_res, sweep=sweep_df,
+                 omitted=tuple(omitted), **({"title": title} if title else {}))
+    step("charts")
+    return Briefing(**{**b.__dict__, "charts": make_charts(b)})
+
+
+def _has_rows(ob: pd.DataFrame, jurisdiction: str, obligation: str) -> bool:
+    return bool(((ob["jurisdiction"] == jurisdiction) & (ob["obligation"] == obligation) & ob["amount"].notna()).any())
+
+
+def sweep_grid(parameter_value: Any) -> list[float]:
+    """Grid for the sweep of a scenario parameter: 0, its low, central and high values, the midpoints
+    between them, and 1.5 × high (so the assumed range sits inside the chart)."""
+    sc = parameter_value.scenarios or {"central": parameter_value.value}
+    pts = sorted(float(v) for v in sc.values() if v is not None)
+    if not pts:
+        raise XjurError(f"sweep: parameter {parameter_value.id!r} has no numeric value to sweep around")
+    mids = [(a + b) / 2 for a, b in zip(pts, pts[1:])]
+    grid = {0.0, *pts, *mids, 1.5 * pts[-1]}
+    return sorted(round(g, 12) for g in grid)
+
+
+def run_sweep(result: Any, parameter: str = DEFAULT_SWEEP, values: Sequence[float] | None = None) -> pd.DataFrame:
+    """The Japanese reserve swept over ``parameter`` (central scenario), for the result's profiles."""
+    from .sensitivity import sweep
+
+    jp = result.parameters.get("JP")
+    if jp is None:
+        raise XjurError("sweep: Japan is not part of this comparison")
+    if values is None:
+        pv = jp.latest(parameter)
+        values = sweep_grid(pv)
+    return sweep(result.profiles, parameter, values, jurisdiction="JP", obligation="liability_reserve",
+                 scenarios=("central",), as_of=result.as_of, currency=result.currency, fx=result.fx,
+                 parameters=jp)
+
+
+def make_charts(b: Briefing) -> dict[str, tuple[str, Any]]:
+    """The briefing's charts, by name: one obligations chart per profile, then costs, reserve, stress, sweep."""
+    r = b.result
+    out: dict[str, tuple[str, Any]] = {}
+    for i, name in enumerate(b.profile_names):
+        if r.obligations.loc[r.obligations["profile"] == name, "amount_ref"].notna().any():
+            out[f"obligations_{i}"] = (f"Obligations — {name}", ch.obligations_chart(r, profile=name))
+    if b.costs is not None and not b.costs.empty and (b.costs["annual_cost_ref"].fillna(0) > 0).any():
+        out["costs"] = ("Annual cost by funding form", ch.cost_chart(b.costs))
+    if _has_rows(r.obligations, *JP_RESERVE):
+        out["reserve_range"] = ("Japan's reserve against loss cover elsewhere", ch.reserve_range_chart(r))
+    if b.stress is not None and not b.stress.table.empty:
+        out["stress"] = ("Stress coverage per incident and regime", ch.stress_chart(b.stress))
+    if b.sweep is not None and not b.sweep.empty:
+        out["sensitivity"] = ("Sensitivity of the Japanese reserve",
+                              ch.sensitivity_chart(b.sweep, reference=ch._scenario_values(r, b.sweep)))
+    return out
+
+
+# -- formatting helpers ------------------------------------------------------------------------------
+def is_blank(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_money(ccy: str, x: Any) -> str:
+    """``USD 1.23 bn`` (the briefing's short form; the exact figure is in the appendix and the workbook)."""
+    return "n/a" if is_blank(x) else f"{ccy} {compact(float(x))}"
+
+
+def fmt_full(x: Any) -> str:
+    """``1,234,567`` (whole units)."""
+    return "" if is_blank(x) else f"{float(x):,.0f}"
+
+
+def fmt_pct(x: Any) -> str:
+    return "n/a" if is_blank(x) else f"{float(x):.0%}"
+
+
+def fmt_value(v: Any) -> str:
+    """A parameter value: number, none (null), rule string, or per-scenario values."""
+    if v is None:
+        return "none (no limit)"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, (int, float)):
+        f = float(v)
+        if f != 0 and abs(f) < 1:
+            return f"{f:.6g}"
+        return f"{f:,.0f}" if f == int(f) else f"{f:,.4g}"
+    return str(v)
+
+
+def _short_name(name: str) -> str:
+    return name.split(" (")[0]
+
+
+# -- summary in plain words -------------------------------------------------------------------------
+def summary_points(b: Briefing) -> list[dict]:
+    """Per profile: which market demands most, where the cost lies, what Japan's uncertainty means, stress."""
+    r = b.result
+    ccy = r.currency
+    names = {j.code: _short_name(j.name) for j in r.jurisdictions}
+    ob = r.obligations
+    sc = ch.headline_scenario(ob)
+    totals = ch.resource_totals(ob, sc)
+    client = ch.category_totals(ob, sc)
+    out = []
+    for prof in b.profile_names:
+        points: list[str] = []
+        t = totals[totals["profile"] == prof].sort_values("amount_ref", ascending=False)
+        t = t[t["amount_ref"].notna()]
+        if len(t) and t["amount_ref"].iloc[0] > 0:
+            top = t.iloc[0]
+            rows = ob[(ob["profile"] == prof) & (ob["jurisdiction"] == top["jurisdiction"])
+                      & ob["category"].isin(ch.RESOURCE_CATEGORIES) & ob["amount_ref"].notna()]
+            rows = ch.one_scenario(rows, sc)
+            biggest = rows.sort_values("amount_ref", ascending=False).iloc[0]
+            rest = ", ".join(f"{fmt_money(ccy, a)} in {names.get(c, c)}" for c, a in
+                             zip(t["jurisdiction"].iloc[1:], t["amount_ref"].iloc[1:]))
+            points.append(
+                f"{names.get(top['jurisdiction'], top['jurisdiction'])} demands the most of the firm's own "
+                f"resources: {fmt_money(ccy, top['amount_ref'])} of capital, liquidity and loss cover, "
+                f"mostly {biggest['obligation'].replace('_', ' ')} ({fmt_money(ccy, biggest['amount_ref'])})"
+                + (f"; against {rest}." if rest else ".")
+            )
+        cm = client[(client["profile"] == prof) & (client["category"] == "client_money") & (client["amount_ref"] > 0)]
+        if len(cm):
+            points.append(
+                f"Every market that regulates client money requires the customers' "
+                f"{fmt_money(ccy, cm['amount_ref'].max())} to be segregated or held on trust: a duty, not a "
+                "cost of capital."
+            )
+        if b.cost_summary is not None and len(b.cost_summary):
+            cs = b.cost_summary[(b.cost_summary["profile"] == prof)
+                                & b.cost_summary["scenario"].isin(["", sc])].dropna(subset=["annual_cost_ref"])
+            cs = cs.sort_values("annual_cost_ref", ascending=False)
+            if len(cs) and cs["annual_cost_ref"].iloc[0] > 0:
+                top = cs.iloc[0]
+                c = b.costs
+                rows = c[(c["profile"] == prof) & (c["jurisdiction"] == top["jurisdiction"])
+                         & c["scenario"].isin(["", sc])].sort_values("annual_cost_ref", ascending=False)
+                driver = (f", chiefly {rows['obligation'].iloc[0].replace('_', ' ')} met by "
+                          f"{rows['form'].iloc[0].replace('_', ' ')}") if len(rows) else ""
+                bp = top.get("cost_bp_of_volume")
+                bp_text = "" if is_blank(bp) else f" ({bp:,.2f} bp of trading volume)"
+                cheapest = cs.iloc[-1]
+                points.append(
+                    f"The cost lies mainly in {names.get(top['jurisdiction'], top['jurisdiction'])}: "
+                    f"{fmt_money(ccy, top['annual_cost_ref'])} a year{bp_text}{driver}; the cheapest market is "
+                    f"{names.get(cheapest['jurisdiction'], cheapest['jurisdiction'])} at "
+                    f"{fmt_money(ccy, cheapest['annual_cost_ref'])} a year (cost assumptions in the appendix)."
+                )
+        res = ob[(ob["profile"] == prof) & (ob["jurisdiction"] == JP_RESERVE[0]) & (ob["obligation"] == JP_RESERVE[1])
+                 & ob["amount_ref"].notna()]
+        if len(res):
+            vals = res.set_index("scenario")["amount_ref"]
+            elsewhere = totals_loss_cover(ob, prof, sc)
+            if len(vals) > 1:
+                lo, hi = vals.min(), vals.max()
+                text = (f"Japan's liability reserve is only a proposal with no published formula: under xjur's "
+                        f"assumed scenarios it would be between {fmt_money(ccy, lo)} and {fmt_money(ccy, hi)}"
+                        + (f" (central {fmt_money(ccy, vals['central'])})" if "central" in vals else "")
+                        + (f", a spread of {hi / lo:,.1f}× between its ends" if lo > 0 else ""))
+            else:
+                only = vals.index[0] or "central"
+                text = (f"Japan's liability reserve is only a proposal with no published formula: its {only} "
+                        f"scenario gives {fmt_money(ccy, vals.iloc[0])} (run with --scenario all for the range)")
+            if elsewhere is not None:
+                code, amount = elsewhere
+                text += (f"; the largest loss cover another market demands is {fmt_money(ccy, amount)} in "
+                         f"{names.get(code, code)}")
+            points.append(text + ". Treat it as a planning range, not a requirement.")
+        if b.stress is not None and len(b.stress.table):
+            st = b.stress.table
+            st = st[(st["profile"] == prof) & st["scenario"].fillna("").isin(["", sc]) & st["coverage_ratio"].notna()]
+            if len(st):
+                st = st.assign(key=st["jurisdiction"] + " " + st["regime"])
+                mean = st.groupby("key", sort=False)["coverage_ratio"].mean().sort_values(ascending=False)
+                n = st["loss_scenario"].nunique()
+                points.append(
+                    f"Replaying {n} past incident{'s' if n != 1 else ''} against this business, {mean.index[0]} "
+                    f"would have covered {fmt_pct(mean.iloc[0])} of the customer loss on average"
+                    + (f"; the least, {mean.index[-1]}, {fmt_pct(mean.iloc[-1])}." if len(mean) > 1 else ".")
+                )
+        out.append({"profile": prof, "points": points})
+    return out
+
+
+def totals_loss_cover(ob: pd.DataFrame, profile: str, scenario: str) -> tuple[str, float] | None:
+    """(jurisdiction, amount) of the largest loss cover outside Japan's proposed reserve, for one profile."""
+    rows = ob[(ob["profile"] == profile) & (ob["category"] == "loss_cover") & (ob["obligation"] != JP_RESERVE[1])
+              & ob["amount_ref"].notna()]
+    if rows.empty:
+        return None
+    t = ch._overlap_sum(ch.one_scenario(rows, scenario), ["jurisdiction"]).sort_values("amount_ref", ascending=False)
+    if t.empty or not t["amount_ref"].iloc[0] > 0:
+        return None
+    return str(t["jurisdiction"].iloc[0]), float(t["amount_ref"].iloc[0])
+
+
+# -- tables ------------------------------------------------------------------------------------------
+def side_by_side_cells(result: Any) -> list[dict]:
+    """Per profile: rows = categories, columns = jurisdictions, cells = obligations (for the HTML table)."""
+    ob = result.obligations
+    codes = [j.code for j in result.jurisdictions]
+    ccy = result.currency
+    sc = ch.headline_scenario(ob)
+    totals = ch.resource_totals(ob, sc).set_index(["profile", "jurisdiction"])["amount_ref"]
+    out = []
+    for prof in result.profiles["name"]:
+        rows = ob[ob["profile"] == prof]
+        table_rows = []
+        for cat in CATEGORIES:
+            cat_rows = rows[rows["category"] == cat]
+            if cat_rows.empty:
+                continue
+            cells = []
+            for code in codes:
+                items = []
+                for r in cat_rows[cat_rows["jurisdiction"] == code].itertuples(index=False):
+                    items.append({
+                        "profile": r.profile, "jurisdiction": r.jurisdiction, "regime": r.regime,
+                        "obligation": r.obligation, "scenario": r.scenario, "status": r.status,
+                        "label": r.obligation.replace("_", " ") + (f" ({r.scenario})" if r.scenario else ""),
+                        "amount_ref": "" if is_blank(r.amount_ref) else repr(float(r.amount_ref)),
+                        "amount": "" if is_blank(r.amount) else repr(float(r.amount)),
+                        "ref_text": fmt_money(ccy, r.amount_ref),
+                        "local_text": fmt_money(r.currency, r.amount) if r.currency != ccy and not is_blank(r.amount) else "",
+                        "basis": r.basis, "reason": r.reason, "citation": r.citation,
+                        "blank": is_blank(r.amount),
+                    })
+                cells.append(items)
+            table_rows.append({"category": ch.CATEGORY_LABELS.get(cat, cat), "cells": cells})
+        total_cells = [fmt_money(ccy, totals.get((prof, c), float("nan"))) for c in codes]
+        total_raw = ["" if is_blank(totals.get((prof, c), float("nan"))) else repr(float(totals[(prof, c)]))
+                     for c in codes]
+        out.append({"profile": prof, "rows": table_rows, "totals": list(zip(total_cells, total_raw)),
+                    "scenario": sc})
+    return out
+
+
+def parameter_rows(result: Any) -> list[dict]:
+    """Every parameter of every jurisdiction as read on the comparison date (appendix)."""
+    out = []
+    for j in result.jurisdictions:
+        ps = result.parameters.get(j.code)
+        if ps is None:
+            continue
+        for pid in ps.ids():
+            hist = ps.history(pid)
+            try:
+                v = hist.at(result.as_of)
+                when = v.effective_from.isoformat()
+            except XjurError:
+                v = hist.values[0]
+                when = f"{v.effective_from.isoformat()} (later than the comparison date)"
+            value = (", ".join(f"{k}: {fmt_value(x)}" for k, x in v.scenarios.items()) if v.scenarios
+                     else fmt_value(v.value))
+            out.append({"jurisdiction": j.code, "id": pid, "description": v.description, "value": value,
+                        "unit": v.unit, "status": v.status, "effective_from": when, "citation": v.citation,
+                        "source": v.source, "note": v.note})
+    return out
+
+
+def assumption_rows(result: Any) -> list[dict]:
+    """Every cost assumption (id, value, unit, status, date, citation, source, note), when costs are installed."""
+    if find_spec("comparisons.assumptions") is None:
+        return []
+    from .assumptions import load_assumptions
+
+    pset = getattr(result, "assumptions", None)
+    pset = pset if pset is not None else load_assumptions()
+    rows = []
+    for pid in pset.ids():
+        try:
+            v = pset.at(pid, result.as_of)
+        except XjurError:
+            continue
+        rows.append({"jurisdiction": "costs", "id": pid, "description": v.description,
+                     "value": fmt_value(v.value) if not v.scenarios else str(dict(v.scenarios)), "unit": v.unit,
+                     "status": v.status, "effective_from": v.effective_from.isoformat(), "citation": v.citation,
+                     "source": v.source, "note": v.note})
+    return rows
+
+
+def citation_rows(result: Any) -> list[dict]:
+    """One row per regime and obligation: its citation and the statuses it has in this comparison."""
+    ob = result.obligations
+    g = (ob.groupby(["jurisdiction", "regime", "obligation", "citation"], sort=False)["status"]
+         .agg(lambda s: ", ".join(dict.fromkeys(s))).reset_index())
+    return g.to_dict("records")
+
+
+def regime_rows(result: Any) -> list[dict]:
+    rows = []
+    for j in result.jurisdictions:
+        for r in j.regimes:
+            rows.append({"jurisdiction": j.code, "name": j.name, "regime": r.id, "regime_name": r.name,
+                         "status": r.status,
+                         "from": (r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "n/k")),
+                         "citation": r.citation})
+    return rows
+
+
+def modelled_rows(result: Any) -> list[dict]:
+    """Per jurisdiction: what its plug-in models and what it does not."""
+    return [{"jurisdiction": j.code, "name": j.name, "modelled": list(getattr(j, "modelled", ())),
+             "not_modelled": list(getattr(j, "not_modelled", ()))} for j in result.jurisdictions]
+
+
+def cost_rows(b: Briefing) -> dict:
+    """The cost summary as a matrix: rows = profiles, columns = jurisdiction (and reserve scenario)."""
+    if b.cost_summary is None or b.cost_summary.empty:
+        return {}
+    ccy = b.result.currency
+    cs = b.cost_summary
+    order = {j.code: i for i, j in enumerate(b.result.jurisdictions)}
+    sc_rank = {"": 0, "low": 1, "central": 2, "high": 3}
+    keys = sorted(dict.fromkeys(zip(cs["jurisdiction"], cs["scenario"])),
+                  key=lambda k: (order.get(k[0], 99), sc_rank.get(k[1], 9)))
+    cells = {(r.profile, r.jurisdiction, r.scenario): r for r in cs.itertuples(index=False)}
+    rows = []
+    for prof in b.profile_names:
+        line = []
+        for code, sc in keys:
+            r = cells.get((prof, code, sc))
+            if r is None:
+                line.append(None)
+                continue
+            line.append({
+                "jurisdiction": code, "scenario": sc, "cost": fmt_money(ccy, r.annual_cost_ref),
+                "cost_raw": "" if is_blank(r.annual_cost_ref) else repr(float(r.annual_cost_ref)),
+                "bp": "" if is_blank(r.cost_bp_of_volume) else f"{r.cost_bp_of_volume:,.2f} bp of volume",
+                "tied": fmt_money(ccy, r.resources_tied_up_ref), "insured": fmt_money(ccy, r.insured_ref),
+                "unfunded": (fmt_money(ccy, r.unfunded_ref) if not is_blank(getattr(r, "unfunded_ref", 0))
+                             and getattr(r, "unfunded_ref", 0) > 0 else ""),
+            })
+        rows.append({"profile": prof, "cells": line})
+    heads = [{"code": c, "scenario": sc, "color": ch.color_of(c)} for c, sc in keys]
+    return {"heads": heads, "rows": rows}
+
+
+def cost_detail_rows(b: Briefing) -> list[dict]:
+    if b.costs is None:
+        return []
+    c = b.costs
+    c = c[(c["form"].fillna("") != "") | c["note"].fillna("").ne("")]
+    rows = []
+    for r in c.itertuples(index=False):
+        rows.append({"profile": r.profile, "jurisdiction": r.jurisdiction, "obligation": r.obligation,
+                     "scenario": r.scenario, "form": r.form, "funded": fmt_money(r.currency, r.funded_amount),
+                     "cost": fmt_money(r.ref_currency, r.annual_cost_ref), "assumptions": r.assumptions,
+                     "note": getattr(r, "note", "")})
+    return rows
+
+
+def stress_rows(b: Briefing) -> list[dict]:
+    """Per profile: loss scenarios × regimes with the share covered (headline reserve scenario)."""
+    if b.stress is None:
+        return []
+    t = b.stress.table
+    sc = ch.headline_scenario(b.result.obligations)
+    t = t[t["scenario"].fillna("").isin(["", sc])]
+    rank = {(j.code, r.id): i * 100 + k for i, j in enumerate(b.result.jurisdictions) for k, r in enumerate(j.regimes)}
+    out = []
+    for prof, g in t.groupby("profile", sort=False):
+        pairs = sorted(dict.fromkeys(zip(g["jurisdiction"], g["regime"])), key=lambda jr: rank.get(jr, 10**6))
+        regimes = [f"{j} {r}" for j, r in pairs]
+        lines = []
+        for loss, h in g.groupby("loss_scenario", sort=False):
+            cells = {f"{r.jurisdiction} {r.regime}": r for r in h.itertuples(index=False)}
+            first = h.iloc[0]
+            lines.append({
+                "loss": loss, "customer_loss": fmt_money(first["currency"], first["customer_loss"]),
+                "cells": [{"pct": fmt_pct(cells[k].coverage_ratio) if k in cells else "",
+                           "ratio": (None if k not in cells or is_blank(cells[k].coverage_ratio)
+                                     else float(cells[k].coverage_ratio)),
+                           "title": (f"covered {fmt_money(cells[k].currency, cells[k].covered)}, uncovered "
+                                     f"{fmt_money(cells[k].currency, cells[k].uncovered)}; {cells[k].rule}")
+                           if k in cells else ""} for k in regimes],
+            })
+        out.append({"profile": prof, "regimes": [{"code": j, "regime": r, "color": ch.color_of(j)} for j, r in pairs],
+                    "lines": lines})
+    return out
+
+
+def loss_scenario_rows(b: Briefing) -> list[dict]:
+    if b.stress is None:
+        return []
+    ls = b.stress.loss_scenarios
+    rows = []
+    for r in ls.itertuples(index=False):
+        amount = getattr(r, "amount", float("nan"))
+        unit = getattr(r, "amount_currency", "")
+        if getattr(r, "kind", "") == "incident" or unit:
+            size = fmt_money(unit, amount) if unit else ""
+        else:
+            size = " / ".join(x for x in (
+                f"hot {fmt_pct(r.hot_share)}" if not is_blank(getattr(r, "hot_share", None)) else "",
+                f"cold {fmt_pct(r.cold_share)}" if not is_blank(getattr(r, "cold_share", None)) else "") if x)
+        rows.append({"loss_scenario": r.loss_scenario, "kind": getattr(r, "kind", ""), "size": size,
+                     "wallet": getattr(r, "wallet", ""), "description": getattr(r, "description", "")})
+    return rows
+
+
+# -- rendering --------------------------------------------------------------------------------------
+def _css_string(s: str) -> Markup:
+    """A value as a quoted CSS string (for @page margin boxes)."""
+    esc = "".join(c if c.isalnum() or c in " .,:;-_/()·" else f"\\{ord(c):x} " for c in str(s))
+    return Markup(f'"{esc}"')
+
+
+def _json_script(obj: Any) -> Markup:
+    """JSON safe inside <script type="application/json"> (no '<', '>' or '&' that could end the element)."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, default=str)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@functools.lru_cache(maxsize=4)
+def vega_bundle(vl_version: str | None) -> str:
+    """Vega, Vega-Lite and Vega-Embed as one inline script (vl-convert builds it offline; a pure function
+    of the installed vl-convert, so memoising it within a process cannot go stale)."""
+    import vl_convert as vlc
+
+    js = vlc.javascript_bundle(vl_version=vl_version)
+    return js.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+
+
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).with_name("templates"))),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters["css_string"] = _css_string
+    env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
+    return env
+
+
+def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
+    """The briefing as one HTML document. ``chart_mode``: ``interactive`` (Vega bundled inline, tooltips)
+    or ``svg`` (static inline SVG from vl-convert, no script at all)."""
+    if chart_mode not in ("interactive", "svg"):
+        raise XjurError(f"chart mode {chart_mode!r}: use interactive or svg")
+    r = b.result
+    chart_items = []
+    for i, (name, (title, chart)) in enumerate(b.charts.items()):
+        item = {"id": f"chart-{i}", "name": name, "title": title}
+        if chart_mode == "svg":
+            item["svg"] = Markup(ch.to_svg(chart))
+        else:
+            item["spec"] = _json_script(ch.spec(chart))
+        chart_items.append(item)
+    fx = r.fx.describe(set(r.profiles["currency"]) | {j.currency for j in r.jurisdictions} | {r.currency})
+    ctx = {
+        "b": b, "title": b.title, "version": b.version, "as_of": r.as_of.isoformat(), "fx": fx,
+        "fx_date": r.fx.date.isoformat(), "currency": r.currency, "created": b.created.isoformat(),
+        "scenarios": list(r.scenarios), "headline_scenario": ch.headline_scenario(r.obligations),
+        "jurisdictions": [{"code": j.code, "name": j.name, "currency": j.currency, "color": ch.color_of(j.code)}
+                          for j in r.jurisdictions],
+        "profiles": _profile_rows(r),
+        "summary": summary_points(b),
+        "side_by_side": side_by_side_cells(r),
+        "costs": cost_rows(b), "cost_details": cost_detail_rows(b),
+        "stress": stress_rows(b), "loss_scenarios": loss_scenario_rows(b),
+        "stress_note": _stress_note(b),
+        "charts": chart_items, "chart_mode": chart_mode,
+        "bundle": Markup(vega_bundle(ch.vl_version())) if chart_mode == "interactive" and chart_items else "",
+        "parameters": parameter_rows(r), "assumptions": assumption_rows(r) if b.costs is not None else [],
+        "citations": citation_rows(r), "regimes": regime_rows(r), "modelled": modelled_rows(r),
+        "basis": r.obligations.fillna({"amount_ref": np.nan}).to_dict("records"),
+        "warnings": list(getattr(b.stress, "warnings", None) or r.warnings),
+        "omitted": list(b.omitted),
+        "fmt_money": fmt_money,
+    }
+    return _environment().get_template("briefing.html.j2").render(**ctx)
+
+
+def _profile_rows(r: Any) -> list[dict]:
+    p = r.profiles
+    out = []
+    for row in p.itertuples(index=False):
+        ccy = row.currency
+        out.append({
+            "name": row.name, "currency": ccy, "services": str(row.services).replace(";", ", "),
+            "client_crypto_assets": fmt_money(ccy, row.client_crypto_assets),
+            "hot_wallet_share": fmt_pct(row.hot_wallet_share),
+            "client_fiat": fmt_money(ccy, row.client_fiat),
+            "annual_trading_volume": fmt_money(ccy, row.annual_trading_volume),
+            "own_funds": fmt_money(ccy, row.own_funds),
+            "active_users": f"{int(row.active_users):,}",
+        })
+    return out
+
+
+def _stress_note(b: Briefing) -> str:
+    if b.stress is None:
+        return ""
+    return (f"Losses at the {b.stress.loss_point} of each incident's reported range; "
+            + ("the firm's own funds above the rules' requirements are counted." if b.stress.with_own_funds
+               else "only resources the rules mandate are counted (not the firm's other own funds)."))
+
+
+def write_briefing(b: Briefing, path: str | Path, chart_mode: str = "interactive") -> Path:
+    """Write the briefing's HTML to ``path`` (UTF-8)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(render_html(b, chart_mode=chart_mode), encoding="utf-8")
+    return p
+
+
+def brief(profiles: Any, output: str | Path, xlsx: str | Path | None = None, chart_mode: str = "interactive",
+          **compare_kwargs: Any) -> Briefing:
+    """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``)."""
+    from .compare import compare
+
+    result = compare(profiles, **compare_kwargs)
+    b = build_briefing(result)
+    write_briefing(b, output, chart_mode=chart_mode)
+    if xlsx is not None:
+        from .xlsx import write_workbook
+
+        write_workbook(b, xlsx)
+    return b

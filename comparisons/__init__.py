@@ -19,6 +19,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 _LAZY = {
     "StressResult": ("stress", "StressResult"),
     "load_incidents": ("incidents", "load_incidents"),
+    "plan": ("planning", "plan"),
+    "PlanResult": ("planning", "PlanResult"),
     "sweep": ("sensitivity", "sweep"),
 }
 

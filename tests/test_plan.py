@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comparisons.plan import PlanError, plan
+from comparisons.planning import PlanError, plan
 from tests.conftest import AS_OF, EXAMPLES, make_profile
 
 GROUP = dict(make_profile(name="Group", currency="USD", services="custody;trading_platform;exchange_fiat"),

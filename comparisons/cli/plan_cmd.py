@@ -127,7 +127,7 @@ def plan_command(
     """Cost a multi-market licensing plan: per-market entities, group totals, markets ranked by cost."""
     from jurisdictions.framework import XjurError
 
-    from ..plan import plan
+    from ..planning import plan
 
     if format is Format.csv:
         raise XjurError("xjur plan: --format csv is not offered; use table or json")

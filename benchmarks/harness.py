@@ -426,7 +426,6 @@ def render(report: dict) -> tuple[str, str]:
         ratio = t["total"] / t["floor"] if t["floor"] else None
         naive_txt = "n/a" if per is None else (
             f"{_s(per * n, 1)} (measured on {sample})" if n <= (sample or 0) else f"≈ {_s(per * n, 0)} (extrapolated)")
-        costs = batches[n].get("costs", {})
         mark = ""
         if t["costs"] is not None:
             costs_txt = _s(t["costs"])

@@ -68,6 +68,23 @@ def emit(text: str, output: Optional[Path]) -> None:
         console_err.print(f"wrote {output}")
 
 
+def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160) -> None:
+    """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr."""
+    if format is Format.json:
+        emit(result.to_json(), output)
+        return
+    if format is Format.csv:
+        emit(result.to_csv(), output)
+        return
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as fh:
+            print_table(result, Console(file=fh, width=width))
+    else:
+        print_table(result)
+    print_warnings(result.warnings)
+
+
 def sys_stdout_write(text: str) -> None:
     import sys
 

@@ -8,15 +8,12 @@ import typer
 
 from .app import (
     AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
-    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, app, compare_kwargs, console, cost_kwargs, emit,
-    print_warnings,
+    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, app, compare_kwargs, console, cost_kwargs, emit_result,
 )
 
 
 def print_result_table(result, out=None) -> None:
     """The side-by-side tables, the FX line and the warnings, on the terminal."""
-    from rich.console import Console
-
     from ..render import legend, side_by_side_tables
 
     con = out or console
@@ -51,16 +48,4 @@ def compare_command(
     result = compare([str(p) for p in profiles],
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
-    if format is Format.json:
-        emit(result.to_json(), output)
-    elif format is Format.csv:
-        emit(result.to_csv(), output)
-    else:
-        if output is not None:
-            from rich.console import Console
-
-            with output.open("w", encoding="utf-8") as fh:
-                print_result_table(result, Console(file=fh, width=160))
-        else:
-            print_result_table(result)
-        print_warnings(result.warnings)
+    emit_result(result, format, output, print_result_table)

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .app import (
-    AsOfOpt, CurrencyOpt, FxRatesOpt, ParametersOpt, ScenarioOpt, app, console,
+    AsOfOpt, CurrencyOpt, FxRatesOpt, ParametersOpt, app, console,
 )
 
 

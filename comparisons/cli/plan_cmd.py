@@ -9,8 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .app import (
-    AssumptionsOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, OutputOpt, ParametersOpt, app, console, emit,
-    print_warnings,
+    AssumptionsOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, OutputOpt, ParametersOpt, app, console, emit_result,
 )
 
 
@@ -136,14 +135,4 @@ def plan_command(
                   fx=str(fx_rates) if fx_rates else None,
                   assumptions=[str(p) for p in assumptions] if assumptions else None,
                   funding=str(funding) if funding else None)
-    if format is Format.json:
-        emit(result.to_json(), output)
-        return
-    if output is not None:
-        from rich.console import Console
-
-        with output.open("w", encoding="utf-8") as fh:
-            print_plan(result, Console(file=fh, width=160))
-    else:
-        print_plan(result)
-    print_warnings(result.warnings)
+    emit_result(result, format, output, print_plan)

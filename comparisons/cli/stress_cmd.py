@@ -12,7 +12,7 @@ from rich.text import Text
 
 from .app import (
     AsOfOpt, CurrencyOpt, Format, FormatOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, OutputOpt,
-    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit, print_warnings,
+    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit_result,
 )
 
 
@@ -138,16 +138,4 @@ def stress_command(
         cold_loss=cold_loss, with_own_funds=with_own_funds, loss_point=loss_point,
         **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
     )
-    if format is Format.json:
-        emit(result.to_json(), output)
-    elif format is Format.csv:
-        emit(result.to_csv(), output)
-    else:
-        if output is not None:
-            from rich.console import Console
-
-            with output.open("w", encoding="utf-8") as fh:
-                print_stress(result, Console(file=fh, width=200))
-        else:
-            print_stress(result)
-        print_warnings(result.warnings)
+    emit_result(result, format, output, print_stress, width=200)

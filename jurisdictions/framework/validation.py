@@ -50,7 +50,6 @@ def service_matrix(services: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Serie
     Each distinct string is parsed once (a batch has a few hundred service combinations at most), and the
     rows take the parsed result by their code: no per-row Python.
     """
-    n = len(services)
     codes, uniq = pd.factorize(services.reset_index(drop=True), use_na_sentinel=True)
     texts = pd.Series(uniq, dtype=object).astype("string")
     k = len(texts)

@@ -168,3 +168,18 @@ def test_parameters_file_changes_result_and_is_cited(examples, tmp_path):
     assert row["amount"] == 30_000_000  # 0.5 × EUR 60,000,000
     assert row["status"] == "assumed"
     assert "from user file" in row["citation"] and "params.yaml" in row["citation"]
+
+
+def test_explain_without_profile_explains_every_profile_of_the_file(examples):
+    r = run("explain", str(examples), "-j", "HK", "-o", "compensation_cover", "--as-of", "2026-11-25", "--json")
+    assert r.returncode == 0, r.stderr
+    docs = json.loads(r.stdout)
+    assert [d["profile"] for d in docs][:2] == ["Tokyo large exchange (illustrative)", "Osaka mid-size exchange (illustrative)"]
+    hk = next(d for d in docs if d["profile"] == "Hong Kong platform (illustrative)")
+    # 0.5 × HKD 9.8 bn cold + 1.0 × HKD 0.2 bn hot = HKD 5.1 bn
+    assert hk["rows"][0]["amount"] == pytest.approx(5_100_000_000)
+
+
+def test_explain_unknown_profile_exits_2(examples):
+    r = run("explain", str(examples), "-p", "Tokyo large exchang", "-j", "EU", "-o", "prudential_safeguards")
+    assert r.returncode == 2 and "did you mean 'Tokyo large exchange (illustrative)'" in " ".join(r.stderr.split())

@@ -18,7 +18,7 @@ def explain_command(
     profiles: Path = typer.Argument(..., help="Profile file"),
     jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="Jurisdiction code"),
     obligation: str = typer.Option(..., "--obligation", "-o", help="Obligation id, e.g. compensation_cover"),
-    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile name (default: the only one)"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile name (default: every profile of the file)"),
     as_of: Optional[str] = AsOfOpt,
     currency: str = CurrencyOpt,
     scenario: List[str] = typer.Option(["all"], "--scenario", help="Reserve scenarios to show (default: all)"),
@@ -26,27 +26,32 @@ def explain_command(
     fx_rates: Optional[Path] = FxRatesOpt,
     as_json: bool = typer.Option(False, "--json", help="Print as JSON"),
 ) -> None:
-    """Explain one obligation of one profile: formula with the profile's numbers, inputs, parameters."""
+    """Explain one obligation of a profile (or of each): formula with the profile's numbers, inputs, parameters."""
     import json
-
-    from jurisdictions.framework import XjurError
 
     from ..explain import explain
     from ..load import load_profiles
-    from ..render import compact
 
     frame = load_profiles(str(profiles))
-    if profile is None:
-        if len(frame) != 1:
-            raise XjurError(f"{profiles} holds {len(frame)} profiles; name one with --profile "
-                            f"({', '.join(frame['name'])})")
-        profile = frame["name"].iloc[0]
-    ex = explain(frame, profile, jurisdiction, obligation, as_of=as_of, currency=currency, scenarios=scenario,
-                 parameters=[str(p) for p in parameters] if parameters else None,
-                 fx=str(fx_rates) if fx_rates else None)
+    names = [profile] if profile is not None else list(frame["name"])
+    explanations = [
+        explain(frame, name, jurisdiction, obligation, as_of=as_of, currency=currency, scenarios=scenario,
+                parameters=[str(p) for p in parameters] if parameters else None,
+                fx=str(fx_rates) if fx_rates else None)
+        for name in names
+    ]
     if as_json:
-        print(json.dumps(ex.to_dict(), indent=2, default=str))
+        docs = [ex.to_dict() for ex in explanations]
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, default=str))
         return
+    for ex in explanations:
+        print_explanation(ex, currency)
+
+
+def print_explanation(ex, currency: str) -> None:
+    """One explanation on the terminal: rule, citation, result per scenario, inputs, parameters."""
+    from ..render import compact
+
     console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{escape(ex.profile)}[/] "
                   f"(as of {ex.as_of}, FX {ex.fx_date})", highlight=False)
     console.print(f"[bold]rule:[/] {escape(ex.formula)}", highlight=False)

@@ -132,8 +132,7 @@ class _Ctx:
         ps = self.params(code)
         if ps is None:
             raise PluginError(f"plug-in {code!r}: no parameters to read {pid!r} from")
-        day = max(self.as_of, ps.history(pid).first_date()) if proposal else self.as_of
-        v = ps.at(pid, day)
+        v = ps.what_if(pid, self.as_of) if proposal else ps.at(pid, self.as_of)
         if v.scenarios is None:
             return np.full(len(scenarios), v.number()), f"{pid} {v.value} ({v.status})"
         sc = scenarios.replace("", "central").to_numpy()

@@ -69,10 +69,7 @@ def explain(profiles: Any, profile: str, jurisdiction: str, obligation: str, **c
     prow = []
     for spec in specs:
         for pid in spec.parameters:
-            try:
-                pv = params.at(pid, result.as_of)
-            except XjurError:
-                pv = params.latest(pid)  # a proposal's parameter read as a what-if
+            pv = params.what_if(pid, result.as_of)  # = the value on as_of; a proposal's first value before it
             prow.append({"id": pid, "value": _value_text(pv), "unit": pv.unit,
                          "effective_from": pv.effective_from.isoformat(), "status": pv.status,
                          "citation": pv.citation, "source": pv.source, "note": pv.note})

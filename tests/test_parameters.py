@@ -215,3 +215,17 @@ def test_python_tags_are_refused(tmp_path):
     # the loader stays safe: no object construction from tags
     with pytest.raises(ParameterError, match="malformed YAML"):
         load_parameters(write(tmp_path, "p: !!python/object/apply:os.system ['echo hi']\n"))
+
+
+def test_what_if_reads_a_proposal_whatever_the_date():
+    from jurisdictions.framework import parse_parameters
+    import datetime as dt
+
+    ps = parse_parameters({"x_rate": {"unit": "fraction", "values": [
+        {"effective_from": "2027-04-01", "value": 0.01, "status": "assumed", "citation": "proposal"},
+        {"effective_from": "2028-04-01", "value": 0.02, "status": "assumed", "citation": "proposal, year 2"},
+    ]}}, "t.yaml")
+    assert ps.what_if("x_rate", dt.date(2026, 11, 25)).value == 0.01  # before the start: the first value
+    assert ps.what_if("x_rate", dt.date(2028, 6, 1)).value == 0.02    # after: the value of the date
+    with pytest.raises(ParameterError):
+        ps.at("x_rate", dt.date(2026, 11, 25))                          # a plain read still refuses

@@ -98,7 +98,7 @@ class Dubai(Jurisdiction):
     ) -> pd.DataFrame:
         if not regime_applies(REGIME, as_of):
             return self.not_applicable(profiles, REGIME, as_of)
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         p = params.snapshot(as_of, rules.CAPITAL_PARAMS + (
             "ae_capital_aggregation", "ae_service_activity_map", "ae_net_liquid_assets_multiple",
             "ae_reserve_assets_share", "ae_hot_wallet_crime_insurance"))

@@ -75,7 +75,7 @@ class EUMiCA(Jurisdiction):
     ) -> pd.DataFrame:
         if not regime_applies(REGIME, as_of):
             return self.not_applicable(profiles, REGIME, as_of)
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         p = params.snapshot(as_of, ("eu_pmc_class1", "eu_pmc_class2", "eu_pmc_class3", "eu_class_rule",
                                     "eu_fo_multiplier", "eu_client_funds_safeguarded_share"))
         pmc_params = {1: p["eu_pmc_class1"], 2: p["eu_pmc_class2"], 3: p["eu_pmc_class3"]}
@@ -109,7 +109,7 @@ class EUMiCA(Jurisdiction):
         return concat_obligations([prudential, client])
 
     def notes(self, profiles: pd.DataFrame, as_of: dt.date, parameters: ParameterSet | None = None) -> list[Note]:
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         if not regime_applies(REGIME, as_of):
             return []
         threshold = params.at("eu_significant_casp_threshold", as_of)

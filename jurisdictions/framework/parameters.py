@@ -156,6 +156,12 @@ class ParameterSet:
     def at(self, pid: str, as_of: dt.date) -> ParameterValue:
         return self.history(pid).at(as_of)
 
+    def what_if(self, pid: str, as_of: dt.date) -> ParameterValue:
+        """A proposal's parameter, evaluated whatever the date: the value on ``as_of``, or its first value
+        when ``as_of`` comes before it (a what-if is not skipped for being early)."""
+        hist = self.history(pid)
+        return hist.at(max(as_of, hist.first_date()))
+
     def latest(self, pid: str) -> ParameterValue:
         return self.history(pid).values[-1]
 

@@ -98,6 +98,10 @@ class Jurisdiction:
         base = load_parameters(self.parameters_file)
         return base.with_overrides(overrides) if overrides is not None else base
 
+    def parameter_set(self, parameters: ParameterSet | None) -> ParameterSet:
+        """The comparison's parameter set (built-ins with the user's overrides), or the plug-in's own."""
+        return parameters if parameters is not None else self.parameters()
+
     def regime(self, regime_id: str) -> Regime:
         for r in self.regimes:
             if r.id == regime_id:

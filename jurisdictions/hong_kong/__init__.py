@@ -132,7 +132,7 @@ class HongKong(Jurisdiction):
     ) -> pd.DataFrame:
         if not regime_applies(REGIME, as_of):
             return self.not_applicable(profiles, REGIME, as_of)
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         p = params.snapshot(as_of, PARAMS)
         in_scope = rules.is_vatp(profiles)
         reason = np.where(in_scope, "", "not a virtual asset trading platform: no trading_platform, exchange_fiat "
@@ -191,7 +191,7 @@ class HongKong(Jurisdiction):
 
     def notes(self, profiles: pd.DataFrame, as_of: dt.date, parameters: ParameterSet | None = None) -> list[Note]:
         """The Investor Compensation Fund note (always) and a warning per platform above the 2 % hot cap."""
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         out: list[Note] = []
         try:
             icf = params.at("hk_icf_cover_va", as_of)

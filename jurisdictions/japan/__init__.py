@@ -131,7 +131,7 @@ class Japan(Jurisdiction):
         scenarios: Sequence[str] = ("central",),
         parameters: ParameterSet | None = None,
     ) -> pd.DataFrame:
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         psa = (self._psa(profiles, as_of, params) if regime_applies(PSA, as_of)
                else self.not_applicable(profiles, PSA, as_of))
         return concat_obligations([psa, self._reserve(profiles, as_of, scenarios, params)])
@@ -174,8 +174,7 @@ class Japan(Jurisdiction):
     @staticmethod
     def reserve_parameters(params: ParameterSet, as_of: dt.date) -> dict[str, ParameterValue]:
         """The reserve's parameters as a what-if: read at max(as_of, their first date)."""
-        return {pid: params.at(pid, max(as_of, params.history(pid).first_date()))
-                for pid in RESERVE_TERMS + ("jp_reserve_insurance_share_max",)}
+        return {pid: params.what_if(pid, as_of) for pid in RESERVE_TERMS + ("jp_reserve_insurance_share_max",)}
 
     def _reserve(self, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence[str],
                  params: ParameterSet) -> pd.DataFrame:
@@ -200,7 +199,7 @@ class Japan(Jurisdiction):
         above the 5 % cold-storage cap."""
         if not regime_applies(PSA, as_of):
             return []
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         p = params.snapshot(as_of, PSA_PARAMETERS)
         names = profiles["name"].to_numpy()
         own = profiles["own_funds"].to_numpy(dtype="float64")

@@ -98,7 +98,7 @@ class SouthKorea(Jurisdiction):
     ) -> pd.DataFrame:
         if not regime_applies(REGIME, as_of):
             return self.not_applicable(profiles, REGIME, as_of)
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         p = params.snapshot(as_of, PARAMS)
         row = dict(profiles=profiles, jurisdiction=self.code, regime=REGIME.id, currency=self.currency)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import (
-    Jurisdiction, ObligationSpec, ParameterError, ParameterSet, ParameterValue, Regime, concat_obligations,
+    Jurisdiction, ObligationSpec, ParameterSet, Regime, concat_obligations,
     obligation_rows, output_status, worst,
 )
 
@@ -29,18 +29,6 @@ OFR = "FCA CP25/15, CP25/42 (own funds requirement = max(PMR, FOR, KFR))"
 BLAR = "FCA CP25/15 (basic liquid assets requirement)"
 PARAMS = rules.PMR_PARAMS + ("uk_pmr_aggregation", "uk_for_multiplier", "uk_kfactor_custody",
                              "uk_basic_liquid_assets")
-
-
-def read_proposal(params: ParameterSet, ids: Sequence[str], as_of: dt.date) -> dict[str, ParameterValue]:
-    """Parameters of a proposal: the value on ``as_of`` when there is one, else the latest proposed value
-    (a what-if is evaluated whatever the date, as ``xjur explain`` reads it)."""
-    out = {}
-    for pid in ids:
-        try:
-            out[pid] = params.at(pid, as_of)
-        except ParameterError:
-            out[pid] = params.latest(pid)
-    return out
 
 
 class UnitedKingdom(Jurisdiction):
@@ -93,8 +81,8 @@ class UnitedKingdom(Jurisdiction):
         parameters: ParameterSet | None = None,
     ) -> pd.DataFrame:
         # a proposal is a what-if: no date check (regime_applies is always true for it)
-        params = parameters if parameters is not None else self.parameters()
-        p = read_proposal(params, PARAMS, as_of)
+        params = self.parameter_set(parameters)
+        p = {pid: params.what_if(pid, as_of) for pid in PARAMS}  # a proposal: evaluated whatever the date
         row = dict(profiles=profiles, jurisdiction=self.code, regime=REGIME.id, currency=self.currency)
 
         pmr, pmr_status = rules.permanent_minimum_requirement(profiles, p, p["uk_pmr_aggregation"])

@@ -118,7 +118,7 @@ class Atlantis(Jurisdiction):
     ) -> pd.DataFrame:
         """Contract 2 rows for every profile at once (profiles already validated and in EUR)."""
         scen = check_scenarios(scenarios)
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         if regime_applies(VAA, as_of):
             frames = self._vaa(profiles, as_of, params)
         else:
@@ -222,7 +222,7 @@ class Atlantis(Jurisdiction):
                     level="note")]
         if not regime_applies(VAA, as_of):
             return out
-        params = parameters if parameters is not None else self.parameters()
+        params = self.parameter_set(parameters)
         cap = params.at("atl_hot_wallet_cap", as_of)
         over = rules.is_custodian(profiles) & (profiles["hot_wallet_share"].to_numpy() > cap.number())
         excess = rules.cold_storage_shortfall(profiles, cap)[over]

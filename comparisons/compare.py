@@ -18,7 +18,8 @@ import pandas as pd
 
 from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
-    check_scenarios, concat_obligations, did_you_mean, discover, load_parameters,
+    check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, load_parameters,
+    profile_dtype,
 )
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
@@ -82,9 +83,15 @@ def _check_rows(df: pd.DataFrame, code: str) -> None:
 
 @dataclass(frozen=True)
 class ComparisonResult:
-    """What ``compare`` returns: the obligations table and everything needed to trace it."""
+    """What ``compare`` returns: the obligations table and everything needed to trace it.
 
-    obligations: pd.DataFrame
+    ``rows`` holds the obligation rows as computed: on a small batch the Contract 2 table itself; on a
+    large batch (``text_deferred``) the compact table (categorical text, no ``basis``), whose prose —
+    the ``basis`` lines and the plug-ins' per-profile notes — is rendered when ``obligations`` or
+    ``warnings`` is first read, by running the plug-ins again with text on (same numbers, same code).
+    """
+
+    rows: pd.DataFrame
     profiles: pd.DataFrame
     as_of: dt.date
     currency: str
@@ -92,11 +99,51 @@ class ComparisonResult:
     jurisdictions: tuple[Any, ...]
     parameters: dict[str, ParameterSet]
     scenarios: tuple[str, ...]
-    warnings: tuple[dict, ...] = ()
+    text_deferred: bool = False
+    plugin_notes: dict[str, tuple[dict, ...]] | None = None  # per jurisdiction code; None: deferred
+    fx_warnings: tuple[dict, ...] = ()
+    overrides: ParameterSet | None = None
     in_force_only: bool = False
     extras: dict = field(default_factory=dict)
     assumptions: Any = None  # the cost assumptions (ParameterSet: built-in values with the user's overrides)
     funding: Any = None  # the user's fixed funding mix (comparisons.funding.FundingMix) or None: cheapest
+
+    # -- the obligations, with text or compact -------------------------------------------------------
+    @functools.cached_property
+    def obligations(self) -> pd.DataFrame:
+        """The Contract 2 table, every column (``basis`` rendered: on a million profiles this takes tens of
+        seconds and gigabytes, which is why a large batch renders it only when asked)."""
+        if not self.text_deferred:
+            return self.rows
+        frames = [
+            assessed_rows(j, convert_profiles(self.profiles, self.fx, j.currency), self.as_of, self.scenarios,
+                          self.parameters[j.code], self.overrides, self.in_force_only,
+                          self.fx.rate(j.currency, self.currency))
+            for j in self.jurisdictions
+        ]
+        return concat_obligations(frames, consume=True)
+
+    @functools.cached_property
+    def amounts(self) -> pd.DataFrame:
+        """The obligations without ``basis``, text columns as Categoricals (``profile`` coded by the
+        profile's position): what the batch path computes, small in memory, fast to group and filter."""
+        if self.text_deferred:
+            return self.rows
+        return compact_table(self.rows, profile_dtype(self.profiles["name"]))
+
+    @functools.cached_property
+    def warnings(self) -> tuple[dict, ...]:
+        """Stale FX, the plug-ins' notes on profiles, and a note per proposed regime evaluated."""
+        notes = self.plugin_notes
+        if notes is None:
+            notes = {j.code: plugin_notes(j, convert_profiles(self.profiles, self.fx, j.currency), self.as_of,
+                                          self.parameters[j.code])
+                     for j in self.jurisdictions}
+        out = list(self.fx_warnings)
+        for j in self.jurisdictions:
+            out.extend(notes.get(j.code, ()))
+            out.extend(proposal_notes(j, self.in_force_only))
+        return tuple(out)
 
     # -- costs (comparisons/costs.py) ----------------------------------------------------------------
     @functools.cached_property
@@ -106,7 +153,7 @@ class ComparisonResult:
         from .costs import cost_table
 
         pset = self.assumptions if self.assumptions is not None else load_assumptions()
-        return cost_table(self.obligations, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
+        return cost_table(self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
                           currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
                           parameters=self.parameters, funding=self.funding)
 
@@ -180,7 +227,7 @@ class ComparisonResult:
 
     def __repr__(self) -> str:
         return (f"ComparisonResult({len(self.profiles)} profiles × {[j.code for j in self.jurisdictions]}, "
-                f"as_of={self.as_of}, currency={self.currency}, {len(self.obligations)} obligation rows)")
+                f"as_of={self.as_of}, currency={self.currency}, {len(self.rows)} obligation rows)")
 
 
 def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:
@@ -234,6 +281,7 @@ def compare(
     assumptions: Any = None,
     funding: Any = None,
     progress: bool | None = None,
+    defer_text: bool | None = None,
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
 
@@ -244,7 +292,9 @@ def compare(
     assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
     funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs.py``.
     ``progress`` shows a progress bar on stderr (default: for batches of ``PROGRESS_MIN_PROFILES`` profiles
-    or more when stderr is a terminal; never on stdout, so JSON output stays clean).
+    or more when stderr is a terminal; never on stdout, so JSON output stays clean). ``defer_text``
+    renders the ``basis`` lines and per-profile notes only when read (default: for batches of
+    ``DEFER_TEXT_MIN_PROFILES`` profiles or more); the numbers are the same either way.
     """
     frame = load_profiles(profiles)
     day = parse_date(as_of)
@@ -274,12 +324,14 @@ def compare(
                 f"{did_you_mean(unknown[0], known)}"
             )
 
-    warnings: list[dict] = []
+    fx_warnings: list[dict] = []
     if rates.stale_days() > 7:
-        warnings.append({"jurisdiction": "", "profile": "",
-                         "message": f"exchange rates of {rates.date.isoformat()} used for {day.isoformat()} "
-                                    f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
-    frames, params_used = [], {}
+        fx_warnings.append({"jurisdiction": "", "profile": "",
+                            "message": f"exchange rates of {rates.date.isoformat()} used for {day.isoformat()} "
+                                       f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
+    defer = len(frame) >= DEFER_TEXT_MIN_PROFILES if defer_text is None else bool(defer_text)
+    names = profile_dtype(frame["name"]) if defer else None
+    frames, params_used, notes = [], {}, {}
     bar = _progress_bar(progress, len(frame))
     task = bar.add_task(f"{len(frame):,} profiles", total=len(chosen) + 1) if bar is not None else None
     try:
@@ -289,40 +341,79 @@ def compare(
             params = j.parameters(overrides)
             params_used[j.code] = params
             local = convert_profiles(frame, rates, j.currency)
-            rows = j.assess(local, day, scen, parameters=params)
-            _check_rows(rows, j.code)
-            if overrides is not None:
-                rows = _cite_overrides(rows, j, overrides)
-            if in_force_only:
-                proposed = {r.id for r in j.regimes if r.status == "proposed"}
-                rows = rows[~rows["regime"].isin(proposed)]
-            rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rates.rate(j.currency, ref))
-            frames.append(rows[list(COLUMNS)])
-            for n in j.notes(local, day, parameters=params):
-                warnings.append({"jurisdiction": n.jurisdiction, "profile": n.profile, "message": n.message,
-                                 "level": n.level})
-            for r in j.regimes:
-                if r.status == "proposed" and not in_force_only:
-                    start = r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "unknown")
-                    warnings.append({"jurisdiction": j.code, "profile": "", "level": "note",
-                                     "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
-                                                f"assumed start: {start}"})
+            args = (j, local, day, scen, params, overrides, in_force_only, rates.rate(j.currency, ref))
+            if defer:
+                with compact_rows(names):
+                    rows = assessed_rows(*args)
+                frames.append(_compact(rows, names, j.code))
+            else:
+                frames.append(assessed_rows(*args))
+                notes[j.code] = plugin_notes(j, local, day, params)
             if bar is not None:
                 bar.advance(task)
         if bar is not None:
             bar.update(task, description="obligations table")
         rows = local = None  # the frames list then holds the only references to the rows
-        obligations = concat_obligations(frames, consume=True)
+        table = concat_obligations(frames, consume=True)
         if bar is not None:
             bar.advance(task)
     finally:
         if bar is not None:
             bar.stop()
     return ComparisonResult(
-        obligations=obligations, profiles=frame, as_of=day, currency=ref, fx=rates,
-        jurisdictions=tuple(chosen), parameters=params_used, scenarios=scen, warnings=tuple(warnings),
-        in_force_only=in_force_only, assumptions=cost_assumptions, funding=funding_mix,
+        rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=tuple(chosen),
+        parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
+        fx_warnings=tuple(fx_warnings), overrides=overrides, in_force_only=in_force_only,
+        assumptions=cost_assumptions, funding=funding_mix,
     )
+
+
+#: batches at least this large are compared compact: the rules run over every profile as always, but the
+#: per-row prose (``basis`` lines, per-profile notes) is rendered only when ``obligations`` / ``warnings``
+#: is read (see ``jurisdictions.framework.compact_rows``)
+DEFER_TEXT_MIN_PROFILES = 20_000
+
+
+def assessed_rows(j: Any, local: pd.DataFrame, day: dt.date, scenarios: Sequence[str], params: ParameterSet,
+                  overrides: ParameterSet | None, in_force_only: bool, rate_to_ref: float) -> pd.DataFrame:
+    """One jurisdiction's Contract 2 rows for profiles already in its currency: the plug-in's ``assess``,
+    checked, with user-overridden parameters cited, proposals left out if asked, and ``amount_ref``."""
+    rows = j.assess(local, day, scenarios, parameters=params)
+    _check_rows(rows, j.code)
+    if overrides is not None:
+        rows = _cite_overrides(rows, j, overrides)
+    if in_force_only:
+        proposed = {r.id for r in j.regimes if r.status == "proposed"}
+        rows = rows[~rows["regime"].isin(proposed).to_numpy()]
+    rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rate_to_ref)
+    return rows[list(COLUMNS)]
+
+
+def plugin_notes(j: Any, local: pd.DataFrame, day: dt.date, params: ParameterSet) -> tuple[dict, ...]:
+    """A plug-in's notes on the profiles, as warning records."""
+    return tuple({"jurisdiction": n.jurisdiction, "profile": n.profile, "message": n.message, "level": n.level}
+                 for n in j.notes(local, day, parameters=params))
+
+
+def proposal_notes(j: Any, in_force_only: bool) -> list[dict]:
+    """A note per proposed regime evaluated: a what-if whatever the date, and its assumed start."""
+    if in_force_only:
+        return []
+    out = []
+    for r in j.regimes:
+        if r.status == "proposed":
+            start = r.start_note or (r.in_force_from.isoformat() if r.in_force_from else "unknown")
+            out.append({"jurisdiction": j.code, "profile": "", "level": "note",
+                        "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
+                                   f"assumed start: {start}"})
+    return out
+
+
+def _compact(rows: pd.DataFrame, names: pd.CategoricalDtype, code: str) -> pd.DataFrame:
+    try:
+        return compact_table(rows, names)
+    except ValueError as e:
+        raise PluginError(f"plug-in {code!r}: {e}") from None
 
 
 #: batches at least this large show a progress bar by default (about a second of work on a laptop)
@@ -353,9 +444,22 @@ def _cite_overrides(rows: pd.DataFrame, j: Any, overrides: ParameterSet) -> pd.D
         used = [pid for pid in spec.parameters if pid in overrides.histories]
         if not used:
             continue
-        mask = (rows["obligation"] == spec.id) & (rows["regime"] == spec.regime)
-        rows.loc[mask, "citation"] = rows.loc[mask, "citation"] + f"; {', '.join(used)} from user file {overrides.origin}"
+        mask = ((rows["obligation"] == spec.id) & (rows["regime"] == spec.regime)).to_numpy()
+        rows["citation"] = _append_where(rows["citation"], mask,
+                                         f"; {', '.join(used)} from user file {overrides.origin}")
     return rows
+
+
+def _append_where(col: pd.Series, mask: np.ndarray, suffix: str) -> pd.Series:
+    """``col + suffix`` where ``mask`` (a Categorical column stays one: its categories get the suffix)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        old = col.cat.categories
+        new = pd.Index([str(c) + suffix for c in old])
+        cats = old.append(new).unique()
+        codes = col.cat.codes.to_numpy()
+        recoded = np.where(mask, cats.get_indexer(new)[codes], cats.get_indexer(old)[codes])
+        return pd.Series(pd.Categorical.from_codes(recoded, dtype=pd.CategoricalDtype(cats)), index=col.index)
+    return col.where(~mask, col + suffix)
 
 
 def _check_currencies(frame: pd.DataFrame, rates: FxSnapshot, ref: str, chosen: Sequence[Any]) -> None:

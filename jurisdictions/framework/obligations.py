@@ -5,9 +5,12 @@ column with :func:`money` / :func:`number`, so that every market writes amounts 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
-from typing import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,6 +26,111 @@ FUNDING_FORMS: tuple[str, ...] = (
     "own_funds", "insurance", "trust_funds", "bank_guarantee", "same_kind_crypto", "segregation",
 )
 SCENARIOS: tuple[str, ...] = ("low", "central", "high")
+
+
+#: Contract 2's text columns (everything but the two amounts)
+TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("amount", "amount_ref"))
+
+
+# --- compact rows: the batch path of ``compare`` ------------------------------------------------------------
+# On a large batch the per-row prose (``basis``) would cost more than every rule together: fifteen million
+# Python strings for a million profiles. ``compare`` therefore runs the plug-ins inside ``compact_rows``:
+# ``obligation_rows`` then returns the same rows with every text column as a pandas Categorical (a code per
+# row) and an empty ``basis``, and ``money`` / ``number`` / ``join_text`` / ``percents`` return "" for arrays
+# instead of formatting them. The numbers are computed by the same code either way; the text is rendered
+# when someone asks for it (``ComparisonResult.obligations`` re-runs the plug-ins with text on).
+
+@dataclass(frozen=True)
+class CompactRows:
+    """The batch being assessed: its profile names as a categorical dtype (codes = row positions)."""
+
+    profiles: pd.CategoricalDtype
+
+    def profile_column(self, profiles: pd.DataFrame) -> pd.Categorical:
+        """The ``profile`` column for rows of ``profiles`` (the batch, or a subset that kept its index)."""
+        names = self.profiles.categories
+        n = len(profiles)
+        idx = profiles.index
+        codes = None
+        if isinstance(idx, pd.RangeIndex) and idx.step == 1 and idx.start >= 0 and idx.stop <= len(names):
+            codes = np.arange(idx.start, idx.stop)
+        elif idx.dtype.kind in "iu" and n and 0 <= idx.min() and idx.max() < len(names):
+            codes = idx.to_numpy()
+        if codes is not None and n:  # the index is taken for row positions only if the names agree
+            probe = np.unique(np.linspace(0, n - 1, min(n, 64)).astype(np.int64))
+            if not np.array_equal(names.to_numpy()[codes[probe]].astype(object),
+                                  profiles["name"].to_numpy()[probe].astype(object)):
+                codes = None
+        if codes is None:
+            codes = names.get_indexer(profiles["name"])
+            if (codes < 0).any():
+                raise ValueError("obligation rows name a profile that is not in the batch being compared")
+        return pd.Categorical.from_codes(codes, dtype=self.profiles, validate=False)
+
+
+_COMPACT: ContextVar[CompactRows | None] = ContextVar("xjur_compact_rows", default=None)
+
+
+def profile_dtype(names: pd.Series | np.ndarray | Sequence[str]) -> pd.CategoricalDtype:
+    """A categorical dtype over a batch's profile names (unique: validation checked them)."""
+    cats = pd.Index(np.asarray(names, dtype=object))
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # skips re-hashing a million checked names
+    return fast(cats, False) if fast is not None else pd.CategoricalDtype(cats)
+
+
+@contextlib.contextmanager
+def compact_rows(names: pd.CategoricalDtype | pd.Series | np.ndarray) -> Iterator[CompactRows]:
+    """Within this block obligation rows are built compact (categorical text, no ``basis``)."""
+    mode = CompactRows(names if isinstance(names, pd.CategoricalDtype) else profile_dtype(names))
+    token = _COMPACT.set(mode)
+    try:
+        yield mode
+    finally:
+        _COMPACT.reset(token)
+
+
+def text_skipped() -> bool:
+    """Whether per-row text is being skipped (inside :func:`compact_rows`)."""
+    return _COMPACT.get() is not None
+
+
+def categorical_text(values: object, n: int) -> pd.Categorical:
+    """A text column as a Categorical: a constant, a numpy text array (few distinct values, e.g. from
+    ``np.where``: codes found by comparing against the values of a sample) or any per-row values."""
+    if isinstance(values, pd.Series):
+        values = values.array
+    if isinstance(values, pd.Categorical):
+        return values
+    arr = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if arr.ndim == 0 or arr.shape != (n,):
+        value = str(arr.reshape(-1)[0]) if arr.size else ""
+        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=pd.CategoricalDtype([value]),
+                                         validate=False)
+    if arr.dtype.kind in "UO":
+        codes = np.full(n, -1, dtype=np.int16)
+        cats: list[str] = []
+        rest = np.arange(n)
+        for _ in range(4):
+            for value in pd.unique(arr[rest[:: max(1, len(rest) // 512)]]):
+                if not isinstance(value, str):
+                    break
+                same = arr[rest] == value
+                codes[rest[same]] = len(cats)
+                cats.append(str(value))
+                rest = rest[~same]
+            if not len(rest) or len(cats) > 1000:
+                break
+        if not len(rest):
+            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats), validate=False)
+    return pd.Categorical(pd.Series(arr, dtype=object, copy=False))
+
+
+def choose(conditions: Sequence[np.ndarray], choices: Sequence[str], default: str) -> pd.Categorical:
+    """``np.select`` for text: per row the choice of the first true condition, else ``default``, as a
+    Categorical (one small code per row instead of a string per row). For ``status`` and ``reason``."""
+    cats = list(dict.fromkeys([*choices, default]))
+    codes = np.select(list(conditions), [cats.index(c) for c in choices], default=cats.index(default))
+    return pd.Categorical.from_codes(codes.astype(np.int8), dtype=pd.CategoricalDtype(cats), validate=False)
 
 
 def empty_obligations() -> pd.DataFrame:
@@ -62,7 +170,7 @@ def obligation_rows(
     amt = np.array(amount, dtype="float64")
     if amt.shape != (n,):
         amt = np.broadcast_to(amt, (n,)).copy()
-    reasons = _text("" if reason is None else reason, n)
+    reasons = "" if reason is None else _reasons(reason, n)
     unexplained = np.isnan(amt)
     if reason is not None and unexplained.any():
         unexplained &= reasons == ""
@@ -70,9 +178,18 @@ def obligation_rows(
         raise ValueError(f"{regime}/{obligation}: NaN amount without a reason")
     if (amt < 0).any():
         raise ValueError(f"{regime}/{obligation}: negative amount")
-    st = np.broadcast_to(np.asarray(status, dtype=object), (n,))
-    if not set([status] if isinstance(status, str) else pd.unique(st)) <= set(OUTPUT_STATUSES):
+    if not isinstance(status, str):
+        status = categorical_text(status, n)  # a few distinct values: checked once each
+    if not set([status] if isinstance(status, str) else status.categories) <= set(OUTPUT_STATUSES):
         raise ValueError(f"{regime}/{obligation}: status must be one of {OUTPUT_STATUSES}")
+    compact = _COMPACT.get()
+    if compact is not None:
+        text = {"jurisdiction": jurisdiction, "regime": regime, "obligation": obligation, "category": category,
+                "currency": currency, "status": status, "scenario": scenario, "funding_forms": ";".join(funding_forms),
+                "overlap_group": overlap_group, "citation": citation, "basis": "", "reason": reasons}
+        columns = {c: categorical_text(v, n) for c, v in text.items()}
+        columns.update(profile=compact.profile_column(profiles), amount=amt, amount_ref=np.full(n, np.nan))
+        return _frame(columns)
     # Text columns are built as object arrays (no per-element string-dtype inference or validation, and
     # constants filled without per-element Python): the values are the same strings either way.
     columns = {
@@ -84,7 +201,7 @@ def obligation_rows(
         "amount": amt,
         "currency": _text(currency, n),
         "amount_ref": np.full(n, np.nan),
-        "status": _text(status if isinstance(status, (str, np.ndarray)) else st, n),
+        "status": _text(status, n),
         "scenario": _text(scenario, n),
         "funding_forms": _text(";".join(funding_forms), n),
         "overlap_group": _text(overlap_group, n),
@@ -95,6 +212,18 @@ def obligation_rows(
     return _frame(columns)
 
 
+def _reasons(reason: object, n: int) -> np.ndarray:
+    """The reason column as an array (a numpy text array or a Categorical stays one: compared with "" in C)."""
+    if isinstance(reason, str):
+        return reason
+    if isinstance(reason, pd.Series):
+        reason = reason.array
+    if (isinstance(reason, np.ndarray) and reason.dtype.kind == "U" or isinstance(reason, pd.Categorical)) \
+            and reason.shape == (n,):
+        return reason
+    return _text("" if reason is None else reason, n)
+
+
 def _text(values: object, n: int) -> np.ndarray:
     """A writable object array of length ``n`` from a scalar (filled in C) or from per-row values."""
     if isinstance(values, str):
@@ -103,6 +232,8 @@ def _text(values: object, n: int) -> np.ndarray:
         return out
     if isinstance(values, np.ndarray) and values.dtype.kind == "U" and values.shape == (n,) and n >= 1000:
         return _shared_text(values)
+    if isinstance(values, pd.Categorical) and len(values) == n:
+        return np.asarray(values, dtype=object)  # gathered from the categories: equal values share a string
     arr = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     if arr.ndim == 0 or arr.shape != (n,):
         out = np.empty(n, dtype=object)
@@ -129,46 +260,105 @@ def _shared_text(u: np.ndarray) -> np.ndarray:
     return out
 
 
-def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """A Contract 2 frame from column arrays (text columns keep ``object`` dtype).
+def _frame(columns: dict[str, np.ndarray | pd.Categorical]) -> pd.DataFrame:
+    """A Contract 2 frame from column arrays (text columns keep ``object`` dtype, or stay Categoricals).
 
     Small frames (one profile through ``compare`` builds dozens) use pandas' array constructor, ten times
     cheaper per call; large ones are assembled without copying the columns.
     """
     n = len(columns["amount"])
     if n < 10_000 and hasattr(pd.DataFrame, "_from_arrays"):
-        return pd.DataFrame._from_arrays([columns[c] for c in COLUMNS], columns=list(COLUMNS),
+        return pd.DataFrame._from_arrays([columns[c] for c in COLUMNS if c in columns],
+                                         columns=[c for c in COLUMNS if c in columns],
                                          index=pd.RangeIndex(n), verify_integrity=False)
-    return pd.DataFrame(
-        {c: pd.Series(columns[c], dtype="float64" if c in ("amount", "amount_ref") else object, copy=False)
-         for c in COLUMNS},
-        copy=False,
-    )
+
+    def series(c: str) -> pd.Series:
+        v = columns[c]
+        if isinstance(v, pd.Categorical):
+            return pd.Series(v, copy=False)
+        return pd.Series(v, dtype="float64" if c in ("amount", "amount_ref") else object, copy=False)
+
+    return pd.DataFrame({c: series(c) for c in COLUMNS if c in columns}, copy=False)
+
+
+def compact_table(frame: pd.DataFrame, profiles: pd.CategoricalDtype, drop: Sequence[str] = ("basis",)) -> pd.DataFrame:
+    """An obligations table in compact form: text columns as Categoricals, ``profile`` coded by the
+    position of the profile in the batch (``profiles``: see :func:`profile_dtype`), ``drop`` left out."""
+    out: dict[str, np.ndarray | pd.Categorical] = {}
+    for c in COLUMNS:
+        if c in drop or c not in frame.columns:
+            continue
+        col = frame[c]
+        if c in ("amount", "amount_ref"):
+            out[c] = col.to_numpy(dtype="float64")
+        elif c == "profile":
+            if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype is profiles:
+                out[c] = col.array
+                continue
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                codes = np.append(profiles.categories.get_indexer(col.cat.categories), -1)[col.cat.codes.to_numpy()]
+            else:
+                codes = profiles.categories.get_indexer(col.to_numpy(dtype=object))
+            if (codes < 0).any():
+                raise ValueError("obligation rows name a profile that is not in the batch being compared")
+            out[c] = pd.Categorical.from_codes(codes, dtype=profiles, validate=False)
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            out[c] = col.array
+        else:
+            out[c] = categorical_text(col.to_numpy(dtype=object), len(col))
+    return _frame(out)
+
+
+def concat_categoricals(parts: Sequence[pd.Categorical]) -> pd.Categorical:
+    """Categoricals end to end, categories united in order of appearance (codes recoded with numpy).
+
+    Parts sharing one dtype (the profile column of a batch) only have their codes concatenated.
+    """
+    first = parts[0].dtype
+    if all(p.dtype is first for p in parts):
+        codes = np.concatenate([p.codes for p in parts])
+        return pd.Categorical.from_codes(codes, dtype=first, validate=False)
+    cats = pd.Index(pd.unique(np.concatenate([np.asarray(p.categories, dtype=object) for p in parts])))
+    width = np.int8 if len(cats) < 127 else (np.int16 if len(cats) < 32_000 else np.int32)
+    codes = np.empty(sum(len(p) for p in parts), dtype=width)
+    at = 0
+    for p in parts:
+        mapping = np.append(cats.get_indexer(p.categories), -1).astype(width)  # code -1 (missing) stays -1
+        if len(p.categories) == 1 and p.codes[:1].tolist() == [0] and p.codes.min() == 0:
+            codes[at:at + len(p)] = mapping[0]  # a constant column: a fill, no gather
+        else:
+            codes[at:at + len(p)] = mapping[p.codes]
+        at += len(p)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats), validate=False)
 
 
 def concat_obligations(frames: Sequence[pd.DataFrame], *, consume: bool = False) -> pd.DataFrame:
     """Concatenate obligation frames (keeps the Contract 2 column order).
 
     Column by column with numpy (one copy of each column, no block consolidation); a frame with extra
-    columns is concatenated by pandas as before. ``consume=True`` (for frames no one else holds, as in
-    ``compare``) drops each column from the parts once the result has it, so that a large table is never
-    held twice.
+    columns is concatenated by pandas as before. Compact frames (categorical text, from ``compact_rows``)
+    stay compact. ``consume=True`` (for frames no one else holds, as in ``compare``) drops each column from
+    the parts once the result has it, so that a large table is never held twice.
     """
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_obligations()
-    if any(list(f.columns) != list(COLUMNS) for f in frames):
-        return pd.concat(frames, ignore_index=True)[list(COLUMNS)]
-    if sum(len(f) for f in frames) < 10_000:  # small (one profile): one 2-D array per frame is cheapest
+    cols = list(frames[0].columns)
+    if any(list(f.columns) != cols for f in frames) or not set(cols) <= set(COLUMNS):
+        return pd.concat(frames, ignore_index=True)[[c for c in COLUMNS if c in cols]]
+    categorical = {c: [isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames] for c in cols}
+    if not any(any(v) for v in categorical.values()) and cols == list(COLUMNS) \
+            and sum(len(f) for f in frames) < 10_000:  # small (one profile): one 2-D array per frame is cheapest
         block = np.concatenate([f.to_numpy(dtype=object) for f in frames])
         return _frame({c: block[:, i].astype("float64") if c in ("amount", "amount_ref") else block[:, i]
                        for i, c in enumerate(COLUMNS)})
-    columns = {}
-    for c in COLUMNS:
-        parts = [f[c].to_numpy() for f in frames]
-        kind = "float64" if c in ("amount", "amount_ref") else object
-        columns[c] = np.concatenate([np.asarray(p, dtype=kind) for p in parts])
-        del parts
+    columns: dict[str, np.ndarray | pd.Categorical] = {}
+    for c in cols:
+        if all(categorical[c]):
+            columns[c] = concat_categoricals([f[c].array for f in frames])
+        else:
+            kind = "float64" if c in ("amount", "amount_ref") else object
+            columns[c] = np.concatenate([f[c].to_numpy(dtype=kind) for f in frames])
         if consume:
             for f in frames:
                 del f[c]
@@ -243,9 +433,12 @@ def _thousands(values: np.ndarray, decimals: int) -> pd.Series:
 
 
 def money(currency: str, values: np.ndarray | pd.Series | float, decimals: int = 0) -> pd.Series | str:
-    """``"EUR 125,000"`` for each value (vectorised); a scalar in gives a scalar out."""
+    """``"EUR 125,000"`` for each value (vectorised); a scalar in gives a scalar out (inside
+    :func:`compact_rows` an array gives "": the text is rendered later)."""
     if np.ndim(values) == 0:
         return _thousands_one(decimals, f"{currency} ")(float(values))
+    if text_skipped():
+        return ""
     return _formatted(values, _thousands_one(decimals, f"{currency} "), _thousands_many(decimals, f"{currency} "))
 
 
@@ -276,9 +469,12 @@ def _number_many(v: np.ndarray) -> list[str]:
 
 
 def number(values: np.ndarray | pd.Series | float) -> pd.Series | str:
-    """A plain number as written in a rule (``0.25``, ``0.0002``, ``1,000``)."""
+    """A plain number as written in a rule (``0.25``, ``0.0002``, ``1,000``); "" for an array inside
+    :func:`compact_rows`."""
     if np.ndim(values) == 0:
         return _number_one(float(values))
+    if text_skipped():
+        return ""
     return _formatted(values, _number_one, _number_many)
 
 
@@ -292,6 +488,8 @@ def join_text(*parts: str | pd.Series | np.ndarray) -> np.ndarray:
     rows = [p for p in parts if not isinstance(p, str)]
     if not rows:
         return np.asarray("".join(parts), dtype=object)
+    if text_skipped():
+        return np.asarray("", dtype=object)
     n = len(rows[0])
     columns = []
     for p in parts:
@@ -310,3 +508,10 @@ def percent(value: float) -> str:
     """``0.05`` → ``"5 %"`` (for rule text)."""
     p = value * 100
     return f"{p:.6f}".rstrip("0").rstrip(".") + " %"
+
+
+def percents(values: np.ndarray | pd.Series) -> pd.Series | str:
+    """:func:`percent` of every value (each distinct value formatted once); "" inside :func:`compact_rows`."""
+    if text_skipped():
+        return ""
+    return _formatted(values, percent)

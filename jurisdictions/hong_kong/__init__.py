@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import (
-    Jurisdiction, Note, ObligationSpec, ParameterError, ParameterSet, Regime, concat_obligations, money,
+    Jurisdiction, Note, ObligationSpec, ParameterError, ParameterSet, Regime, choose, concat_obligations, money,
     obligation_rows, percent, regime_applies, worst,
 )
 
@@ -135,15 +135,16 @@ class HongKong(Jurisdiction):
         params = self.parameter_set(parameters)
         p = params.snapshot(as_of, PARAMS)
         in_scope = rules.is_vatp(profiles)
-        reason = np.where(in_scope, "", "not a virtual asset trading platform: no trading_platform, exchange_fiat "
-                                         "or exchange_crypto service (AMLO Part 5B)").astype(object)
+        reason = choose([~in_scope], ["not a virtual asset trading platform: no trading_platform, exchange_fiat "
+                                      "or exchange_crypto service (AMLO Part 5B)"], "")
 
         def rows(obligation: str, amount: np.ndarray, status, basis, citation: str) -> pd.DataFrame:
             spec = self.spec(obligation)
             return obligation_rows(
                 profiles, jurisdiction=self.code, regime=REGIME.id, obligation=obligation, category=spec.category,
                 amount=np.where(in_scope, amount, np.nan), currency=self.currency,
-                status=np.where(in_scope, np.asarray(status, dtype=object), REGIME.status),
+                status=(choose([in_scope], [status], REGIME.status) if isinstance(status, str)
+                        else np.where(in_scope, status, REGIME.status)),
                 citation=citation, basis=np.where(in_scope, np.asarray(basis, dtype=object), "not applicable"),
                 funding_forms=spec.funding_forms, overlap_group=spec.overlap_group, reason=reason,
             )

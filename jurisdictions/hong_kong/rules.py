@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, percent, services_of
+from jurisdictions.framework import ParameterValue, money, number, percent, percents, services_of
 
 #: Services that make a profile a virtual asset trading platform: operating a VA exchange (a platform on
 #: which offers to buy or sell VA are made or accepted and which holds client money or VA), AMLO Part 5B.
@@ -139,7 +139,7 @@ def basis_compensation(cold: np.ndarray, hot: np.ndarray, c_cold: float, c_hot: 
 
 def basis_cold_shortfall(profiles: pd.DataFrame, cap: float, cold_min: float, amount: np.ndarray) -> np.ndarray:
     """``max(0, 5 % hot − 2 % [≥ 98 % cold]) × HKD 10,000,000,000 = HKD 300,000,000``."""
-    h = pd.Series(profiles["hot_wallet_share"].to_numpy(dtype="float64")).map(percent)
+    h = percents(profiles["hot_wallet_share"].to_numpy(dtype="float64"))
     return _join("max(0, ", h, " hot − " + percent(cap) + " [≥ " + percent(cold_min) + " cold]) × ",
                  _hkd(profiles["client_crypto_assets"].to_numpy(dtype="float64")), " = ", _hkd(amount))
 

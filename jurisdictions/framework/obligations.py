@@ -53,7 +53,7 @@ class CompactRows:
         idx = profiles.index
         codes = None
         if isinstance(idx, pd.RangeIndex) and idx.step == 1 and idx.start >= 0 and idx.stop <= len(names):
-            codes = np.arange(idx.start, idx.stop)
+            codes = np.arange(idx.start, idx.stop, dtype=np.int32 if len(names) < 2**31 else np.int64)
         elif idx.dtype.kind in "iu" and n and 0 <= idx.min() and idx.max() < len(names):
             codes = idx.to_numpy()
         if codes is not None and n:  # the index is taken for row positions only if the names agree

@@ -16,7 +16,7 @@ import pandas as pd
 
 from jurisdictions.framework import (
     Jurisdiction, Note, ObligationSpec, ParameterError, ParameterSet, Regime, choose, concat_obligations, money,
-    obligation_rows, percent, regime_applies, worst,
+    obligation_rows, percent, regime_applies, text_skipped, worst,
 )
 
 from . import rules
@@ -145,7 +145,8 @@ class HongKong(Jurisdiction):
                 amount=np.where(in_scope, amount, np.nan), currency=self.currency,
                 status=(choose([in_scope], [status], REGIME.status) if isinstance(status, str)
                         else np.where(in_scope, status, REGIME.status)),
-                citation=citation, basis=np.where(in_scope, np.asarray(basis, dtype=object), "not applicable"),
+                citation=citation,
+                basis="" if text_skipped() else np.where(in_scope, np.asarray(basis, dtype=object), "not applicable"),
                 funding_forms=spec.funding_forms, overlap_group=spec.overlap_group, reason=reason,
             )
 

@@ -5,13 +5,14 @@ assesses every profile at once, after the profiles' money fields are converted i
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -112,15 +113,17 @@ class ComparisonResult:
     @functools.cached_property
     def obligations(self) -> pd.DataFrame:
         """The Contract 2 table, every column (``basis`` rendered: on a million profiles this takes tens of
-        seconds and gigabytes, which is why a large batch renders it only when asked)."""
+        seconds and gigabytes, which is why a large batch renders it only when asked, with a progress bar
+        on a terminal)."""
         if not self.text_deferred:
             return self.rows
-        frames = [
-            assessed_rows(j, convert_profiles(self.profiles, self.fx, j.currency), self.as_of, self.scenarios,
-                          self.parameters[j.code], self.overrides, self.in_force_only,
-                          self.fx.rate(j.currency, self.currency))
-            for j in self.jurisdictions
-        ]
+        frames = []
+        with _steps(len(self.profiles), "basis lines", self.jurisdictions) as step:
+            for j in self.jurisdictions:
+                step(j.code)
+                local = convert_profiles(self.profiles, self.fx, j.currency)
+                frames.append(assessed_rows(j, local, self.as_of, self.scenarios, self.parameters[j.code],
+                                            self.overrides, self.in_force_only, self.fx.rate(j.currency, self.currency)))
         return concat_obligations(frames, consume=True)
 
     @functools.cached_property
@@ -136,9 +139,12 @@ class ComparisonResult:
         """Stale FX, the plug-ins' notes on profiles, and a note per proposed regime evaluated."""
         notes = self.plugin_notes
         if notes is None:
-            notes = {j.code: plugin_notes(j, convert_profiles(self.profiles, self.fx, j.currency), self.as_of,
-                                          self.parameters[j.code])
-                     for j in self.jurisdictions}
+            notes = {}
+            with _steps(len(self.profiles), "notes", self.jurisdictions) as step:
+                for j in self.jurisdictions:
+                    step(j.code)
+                    local = convert_profiles(self.profiles, self.fx, j.currency)
+                    notes[j.code] = plugin_notes(j, local, self.as_of, self.parameters[j.code])
         out = list(self.fx_warnings)
         for j in self.jurisdictions:
             out.extend(notes.get(j.code, ()))
@@ -420,12 +426,35 @@ def _compact(rows: pd.DataFrame, names: pd.CategoricalDtype, code: str) -> pd.Da
 PROGRESS_MIN_PROFILES = 200_000
 
 
-def _progress_bar(enabled: bool | None, n_profiles: int) -> Any:
+@contextlib.contextmanager
+def _steps(n_profiles: int, what: str, jurisdictions: Sequence[Any]) -> Iterator[Callable[[str], None]]:
+    """A progress bar (stderr, terminals only, batches that defer their text) over one step per market."""
+    bar = _progress_bar(None, n_profiles, DEFER_TEXT_MIN_PROFILES)
+    task = bar.add_task(what, total=len(jurisdictions)) if bar is not None else None
+    started = []
+
+    def step(code: str) -> None:
+        if bar is not None:
+            if started:
+                bar.advance(task)
+            started.append(code)
+            bar.update(task, description=f"{what}: {code}, {n_profiles:,} profiles")
+
+    try:
+        yield step
+        if bar is not None:
+            bar.advance(task)
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
+def _progress_bar(enabled: bool | None, n_profiles: int, threshold: int | None = None) -> Any:
     """A started rich progress bar on stderr, or None (``enabled`` None: large batches on a terminal)."""
     import sys
 
     if enabled is None:
-        enabled = n_profiles >= PROGRESS_MIN_PROFILES and sys.stderr.isatty()
+        enabled = n_profiles >= (PROGRESS_MIN_PROFILES if threshold is None else threshold) and sys.stderr.isatty()
     if not enabled:
         return None
     from rich.console import Console

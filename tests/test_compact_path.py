@@ -189,3 +189,18 @@ def test_compact_table_refuses_rows_of_unknown_profiles():
     with pytest.raises(ValueError, match="not in the batch"):
         compact_table(rows, profile_dtype(["a"]))
     assert compact_table(rows.assign(profile="a"), profile_dtype(["a"]))["profile"].tolist() == ["a"]
+
+
+def test_rendering_deferred_text_shows_progress_on_a_terminal(monkeypatch, capsys, batches):
+    frame = batches["examples"]
+    monkeypatch.setattr(compare_module, "DEFER_TEXT_MIN_PROFILES", 1)
+    result = compare(frame, ["JP", "EU"], as_of=AS_OF)
+    assert result.text_deferred
+    capsys.readouterr()
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm")
+    assert len(result.obligations) == len(result.rows)
+    err = capsys.readouterr().err
+    assert "xjur compare · basis lines" in err and "2/2" in err  # one step per market, both done

@@ -177,7 +177,11 @@ class ComparisonResult:
         ``value="amount_ref"`` (default) shows every amount in the comparison's currency, so capital sits
         against capital and loss cover against loss cover; ``value="amount"`` shows local amounts.
         """
-        ob = self.obligations
+        if self.text_deferred:  # no need to render the basis lines: only names and amounts are shown
+            keys = ["profile", "jurisdiction", "obligation", "category", "scenario"]
+            ob = self.amounts[keys + [value]].astype({k: object for k in keys})
+        else:
+            ob = self.obligations
         if ob.empty:
             return pd.DataFrame()
         item = ob["obligation"].where(ob["scenario"] == "", ob["obligation"] + " (" + ob["scenario"] + ")")

@@ -204,3 +204,12 @@ def test_rendering_deferred_text_shows_progress_on_a_terminal(monkeypatch, capsy
     assert len(result.obligations) == len(result.rows)
     err = capsys.readouterr().err
     assert "xjur compare · basis lines" in err and "2/2" in err  # one step per market, both done
+
+
+def test_side_by_side_of_a_deferred_batch_needs_no_rendering(batches):
+    frame = batches["examples"]
+    eager = compare(frame, ["JP", "EU", "HK"], as_of=AS_OF, defer_text=False)
+    lazy = compare(frame, ["JP", "EU", "HK"], as_of=AS_OF, defer_text=True)
+    for value in ("amount_ref", "amount"):
+        pd.testing.assert_frame_equal(lazy.side_by_side(value), eager.side_by_side(value))
+    assert "obligations" not in lazy.__dict__  # the basis lines were never rendered

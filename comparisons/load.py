@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import ValidationError
@@ -166,14 +167,25 @@ def load_profiles(source: ProfilesLike) -> pd.DataFrame:
 
 
 def _concat_checked(frames: list[pd.DataFrame], sources: list[str]) -> pd.DataFrame:
-    """Several files: names must be unique across all of them."""
-    problems = []
-    seen: dict[str, str] = {}
-    for frame, src in zip(frames, sources):
-        for nm in frame["name"]:
-            if nm in seen and seen[nm] != src:
-                problems.append(Problem(src, "", "name", nm, f"duplicate name (also in {seen[nm]})"))
-            seen.setdefault(nm, src)
-    if problems:
-        raise ProfileError(problems)
-    return pd.concat(frames, ignore_index=True)
+    """Several files: names must be unique across all of them.
+
+    Each file's names are unique already (validated), so a name seen before comes from an earlier file:
+    one ``duplicated`` pass over all names finds them, and each is reported against the first file that
+    has it (a file listed twice is not reported against itself).
+    """
+    df = pd.concat(frames, ignore_index=True)
+    names = df["name"]
+    again = names.duplicated(keep="first").to_numpy()
+    if again.any():
+        file_of = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+        codes, _ = pd.factorize(names)
+        first_file = np.full(codes.max() + 1, len(frames))
+        np.minimum.at(first_file, codes, file_of)  # the first file holding each name
+        problems = []
+        for i in np.flatnonzero(again).tolist():
+            src, first = sources[file_of[i]], sources[first_file[codes[i]]]
+            if src != first:
+                problems.append(Problem(src, "", "name", names.iloc[i], f"duplicate name (also in {first})"))
+        if problems:
+            raise ProfileError(problems)
+    return df

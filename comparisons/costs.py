@@ -25,13 +25,24 @@ member costs; the other members' rows show 0 and name the member that carries th
 among rows of the same profile, jurisdiction and scenario.
 
 All functions are vectorised over profiles: loops run over obligation kinds and funding forms only.
+
+The obligations may arrive as the Contract 2 table (object text columns, with ``basis``) or in the compact
+form of the batch path (no ``basis``; every text column a pandas Categorical, ``profile`` coded by the
+profile's row position). Both give the same cost rows. Internally every text column is read as integer
+codes: obligation kinds, overlap groups and profiles are grouped and looked up by code, never by string. The
+rows of each kind (a block of the table, as plug-ins emit them) are costed a chunk at a time and their cost
+rows appended in table order, so the table needs no sort (a table in another order is costed grouped by kind
+and put back in order once). The cost table's text
+columns are Categoricals: text that is constant per obligation kind, form and scenario is written once, and
+the few texts that carry a row's own amounts (the parts of a split insurance cover, an overlap member's
+standalone cost) are built once per distinct text, the amounts grouped by their rounded form (``compact``).
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,6 +59,8 @@ COST_COLUMNS: tuple[str, ...] = (
     # unit funded, "cheapest" or "user" mix, notes, and whether the form ties up the firm's own resources
     "funded_amount_ref", "overlap_group", "unit_cost", "mix", "note", "ties_up",
 )
+#: the cost table's number columns (float64); ``ties_up`` is bool, every other column text (Categorical)
+NUMBER_COLUMNS: tuple[str, ...] = ("funded_amount", "annual_cost", "annual_cost_ref", "funded_amount_ref", "unit_cost")
 #: forms that tie up the firm's own resources (insurance and guarantees are bought, segregation is the clients')
 TIED_UP_FORMS: tuple[str, ...] = ("own_funds", "trust_funds", "same_kind_crypto")
 NO_FUNDING_CATEGORIES = {
@@ -58,12 +71,16 @@ NO_FUNDING_CATEGORIES = {
 STORAGE_MOVE = ("cold_storage_shortfall",
                 "a storage move (client assets into cold storage), not funding: its operational cost is not modelled")
 INSURANCE_KINDS = ("prudential", "hot", "cold", "storage_mix", "split")
+NO_COST = "none (no cost)"
+UNFUNDED_NOTE = "no allowed form can meet this part within its limits"
+NOTHING_TO_FUND = "nothing to fund"
+#: text columns of the obligations that the costs read (all but ``basis``, ``status``, ``citation``, ``reason``)
+_READ = ("profile", "jurisdiction", "regime", "obligation", "category", "currency", "scenario", "funding_forms",
+         "overlap_group")
 
 
 def empty_costs() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("funded_amount", "annual_cost", "annual_cost_ref",
-                                                                  "funded_amount_ref", "unit_cost") else object)
-                         for c in COST_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in NUMBER_COLUMNS else object) for c in COST_COLUMNS})
 
 
 def _pct(x: float) -> str:
@@ -76,21 +93,172 @@ def _amt(ccy: str, x: float) -> str:
     return f"{ccy} {compact(x)}"
 
 
-def _amounts(ccy: str, values: np.ndarray) -> pd.Series:
+# -- text as codes ------------------------------------------------------------------------------------------
+
+@dataclass
+class _Codes:
+    """A text column as integer codes into its categories (a Categorical's own, or factorized)."""
+
+    codes: np.ndarray
+    categories: pd.Index
+    dtype: pd.CategoricalDtype | None = None  # the input's dtype, reused for the output when unchanged
+
+    @classmethod
+    def of(cls, column: pd.Series) -> "_Codes":
+        """Codes of ``column``; missing values read as ""."""
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, cats, dtype = np.asarray(column.cat.codes), column.cat.categories, column.dtype
+        else:
+            codes, cats = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+            cats, dtype = pd.Index(np.asarray(cats, dtype=object), dtype=object), None
+        if len(codes) and codes.min() < 0:  # missing text: ""
+            blank = cats.get_loc("") if "" in cats else len(cats)
+            if blank == len(cats):
+                cats, dtype = cats.append(pd.Index([""], dtype=object)), None
+            codes = np.where(codes < 0, blank, codes)
+        return cls(codes, cats, dtype)
+
+    def code(self, text: str) -> int:
+        """The code of ``text`` (-1 when no row can have it)."""
+        try:
+            loc = self.categories.get_loc(text)
+        except KeyError:
+            return -1
+        return loc if isinstance(loc, (int, np.integer)) else -1
+
+    def text(self, code: int) -> str:
+        return str(self.categories[code])
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        dtype = self.dtype if self.dtype is not None else pd.CategoricalDtype(self.categories)
+        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+
+
+class _Pool:
+    """Distinct output texts of one column, each with its code (the Categorical's categories)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def code(self, text: str) -> int:
+        c = self.index.get(text)
+        if c is None:
+            c = self.index[text] = len(self.values)
+            self.values.append(text)
+        return c
+
+    def codes(self, texts: Sequence[str]) -> np.ndarray:
+        return np.fromiter((self.code(t) for t in texts), dtype=np.int32, count=len(texts))
+
+    def by_key(self, key: np.ndarray, text: Callable[[int], str]) -> np.ndarray | int:
+        """Codes for small non-negative integer keys, ``text(k)`` built once per distinct key (a scalar when
+        all keys are equal)."""
+        if not len(key):
+            return np.zeros(0, dtype=np.int32)
+        present = np.flatnonzero(np.bincount(key))
+        if len(present) == 1:
+            return self.code(text(int(present[0])))
+        table = np.zeros(int(present[-1]) + 1, dtype=np.int32)
+        table[present] = self.codes([text(int(k)) for k in present])
+        return table[key]
+
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(self.values, dtype=object)),
+                                         validate=False)
+
+
+def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, one row per code) of a non-negative integer key: rows with equal keys share a code.
+    Keys up to a few times the number of rows are coded through a table (no hashing)."""
+    if not len(key):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    top = int(key.max())
+    if key.min() >= 0 and top < 4 * len(key) + (1 << 16):
+        present = np.flatnonzero(np.bincount(key, minlength=top + 1))
+        table = np.zeros(top + 1, dtype=np.int64)
+        table[present] = np.arange(len(present))
+        codes = table[key]
+        size = len(present)
+    else:
+        codes, uniq = pd.factorize(key)
+        size = len(uniq)
+    first = np.empty(size, dtype=np.int64)
+    first[codes] = np.arange(len(codes))  # a row of each code (the last write wins)
+    return codes, first
+
+
+def _combine(key: np.ndarray | None, codes: np.ndarray, size: int) -> np.ndarray:
+    """``key × size + codes`` as int64, re-coded when the product could overflow."""
+    codes = codes.astype(np.int64, copy=False)
+    if key is None:
+        return codes
+    if len(key) and (int(key.max()) + 1) * max(size, 1) >= 2 ** 62:
+        key = pd.factorize(key)[0].astype(np.int64)
+    return key * max(size, 1) + codes
+
+
+def compact_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """``comparisons.render.compact`` over an array: ``(codes, texts)`` with ``texts[codes[i]] ==
+    compact(values[i])``, formatting in Python only one value per distinct text.
+
+    ``compact`` writes 3 significant digits (``,.3g`` of the value ÷ 10^3k) or, below 1,000 and from a
+    thousand trillion up, a whole number (``,.0f``), so a value's text is fixed by its scale and its rounded
+    digits. Those are computed with numpy (a whole number by ``rint``, which rounds exact binary values half
+    to even as ``format`` does); values within 10^-6 of a rounding tie, negative, -0.0, NaN or infinite are
+    formatted one by one instead. Texts may repeat (``9.999`` and ``10.0`` both give ``10``).
+    """
+    x = np.asarray(values, dtype="float64").ravel()
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _compact_codes(x)
+
+
+def _compact_codes(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
     from .render import compact
 
-    return pd.Series(values).map(lambda x: f"{ccy} {compact(x)}")
+    n = len(x)
+    ok = np.isfinite(x) & (x >= 0) & ~np.signbit(x)
+    # scale: 0 below 1,000 (a whole number), then k, m, bn, tn (the thresholds compact compares with)
+    step = np.searchsorted(np.array([1e3, 1e6, 1e9, 1e12]), x, side="right")
+    q = x / np.array([1.0, 1e3, 1e6, 1e9, 1e12])[step]  # x / 1.0 is x: the whole-number case reads x itself
+    whole = (step == 0) | (q >= 1000)  # f"{x:,.0f}" below 1,000; f"{q:,.0f} tn" from 1,000 tn up
+    e = (q >= 10).astype(np.int64) + (q >= 100)  # 1 ≤ q < 1000: digits before the point − 1
+    mant = np.where(whole, q, q * np.array([100.0, 10.0, 1.0])[e])  # three significant digits before the point
+    clear = whole | (np.abs(mant - np.floor(mant) - 0.5) > 1e-6)
+    r = np.rint(mant)
+    ok &= clear & (r < 1e9)
+    # key: whole numbers r (below 1,000: 0 … 1,000; trillions: 4·3003 + 1001 + r); else scale, e and digits
+    key = np.where(whole, np.where(step == 0, 0, 4 * 3003 + 1001), 1001 + (step - 1) * 3003 + e * 1001)
+    key += np.where(ok, r, 0).astype(np.int64)
+    key[~ok] = -1
+    codes = np.empty(n, dtype=np.int64)
+    done = key >= 0
+    texts: list[str] = []
+    if done.any():
+        c, first = _distinct(key[done])
+        rows = np.flatnonzero(done)
+        texts = [compact(v) for v in x[rows[first]].tolist()]
+        codes[rows] = c
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        c, first = _distinct(pd.factorize(x[rest], use_na_sentinel=False)[0])
+        codes[rest] = c + len(texts)
+        texts += [compact(v) for v in x[rest[first]].tolist()]
+    return codes, texts
 
+
+# -- context -------------------------------------------------------------------------------------------------
 
 class _Ctx:
     """What every obligation kind needs: assumptions, FX, profiles, plug-ins and their parameters."""
 
     def __init__(self, profiles: pd.DataFrame, jurisdictions: Sequence[Any], parameters: Mapping[str, ParameterSet],
                  fx: Any, as_of: dt.date, ref: str, assumptions: CostAssumptions, funding: FundingMix | None):
-        self.profiles = profiles.set_index("name", drop=False)
+        self.profiles = profiles
         self.by_code = {j.code: j for j in jurisdictions}
         self.parameters = dict(parameters or {})
         self.fx, self.as_of, self.ref, self.a, self.funding = fx, as_of, ref, assumptions, funding
+        self._fields: dict[tuple[str, str | None], np.ndarray] = {}
 
     def params(self, code: str) -> ParameterSet | None:
         if code in self.parameters:
@@ -107,13 +275,16 @@ class _Ctx:
         except (KeyError, AttributeError):
             return None
 
-    def profile_field(self, names: pd.Series, fieldname: str, ccy: str | None = None) -> np.ndarray:
-        """A profile field for each row (money fields converted into ``ccy``)."""
-        p = self.profiles.loc[names.to_numpy()]
-        v = p[fieldname].to_numpy(dtype="float64")
-        if ccy is not None:
-            v = v * self.fx.factors(p["currency"], ccy)
-        return v
+    def profile_field(self, pos: np.ndarray, fieldname: str, ccy: str | None = None) -> np.ndarray:
+        """A profile field for each row, ``pos`` the rows' profile positions (money fields converted into
+        ``ccy``). Each field is read and converted once for all profiles, then gathered by position."""
+        k = (fieldname, ccy)
+        if k not in self._fields:
+            v = self.profiles[fieldname].to_numpy(dtype="float64")
+            if ccy is not None:
+                v = v * self.fx.factors(self.profiles["currency"], ccy)
+            self._fields[k] = v
+        return self._fields[k][pos]
 
     def is_proposal(self, code: str, regime: str) -> bool:
         j = self.by_code.get(code)
@@ -122,9 +293,10 @@ class _Ctx:
         except (KeyError, AttributeError):
             return False
 
-    def param_by_scenario(self, code: str, pid: str, scenarios: pd.Series, proposal: bool = False
-                          ) -> tuple[np.ndarray, str]:
-        """A parameter of the jurisdiction for each row's scenario (blank: central), and its label.
+    def param_by_scenario(self, code: str, pid: str, kind: "_Kind", proposal: bool = False
+                          ) -> tuple[np.ndarray, list[str]]:
+        """A parameter of the jurisdiction for each row's scenario (blank: central), and its label per
+        scenario of the kind (``kind.scenarios``).
 
         A proposed regime is a what-if evaluated whatever the date, so its parameters are read at
         max(as_of, their first date), as the plug-ins read them.
@@ -134,24 +306,61 @@ class _Ctx:
             raise PluginError(f"plug-in {code!r}: no parameters to read {pid!r} from")
         v = ps.what_if(pid, self.as_of) if proposal else ps.at(pid, self.as_of)
         if v.scenarios is None:
-            return np.full(len(scenarios), v.number()), f"{pid} {v.value} ({v.status})"
-        sc = scenarios.replace("", "central").to_numpy()
-        out = np.empty(len(sc))
-        label = np.empty(len(sc), dtype=object)
-        for s in pd.unique(sc):  # ≤ 3 scenarios
-            out[sc == s] = v.number(s)
-            label[sc == s] = f"{pid} {v.for_scenario(s)} [{s}] ({v.status})"
-        return out, label
+            return np.full(kind.n, v.number()), [f"{pid} {v.value} ({v.status})"] * len(kind.scenarios)
+        names = [s or "central" for s in kind.scenarios]
+        values = np.array([v.number(s) for s in names], dtype="float64")
+        return values[kind.sc], [f"{pid} {v.for_scenario(s)} [{s}] ({v.status})" for s in names]
 
 
-def _tranches(ctx: _Ctx, g: pd.DataFrame, code: str, ccy: str, forms: Sequence[str], spec: Any,
-              amount: np.ndarray) -> tuple[list[Tranche], dict[str, str]]:
-    """The tranches each allowed form offers for these rows, and the assumption text of each form."""
-    a, n = ctx.a, len(g)
+@dataclass
+class _Kind:
+    """The rows of one obligation kind (jurisdiction, regime, obligation, funding forms)."""
+
+    rows: np.ndarray  # the obligation rows (positions in the table)
+    code: str
+    regime: str
+    obligation: str
+    forms_joined: str
+    category: str
+    ccy: str
+    codes: dict[str, int]  # jurisdiction, regime, obligation and currency as codes of the obligations' columns
+    amount: np.ndarray
+    sc: np.ndarray  # each row's scenario, as an index into ``scenarios``
+    scenarios: list[str]
+    profile_pos: Callable[[np.ndarray], np.ndarray]
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    @property
+    def pos(self) -> np.ndarray:
+        return self.profile_pos(self.rows)
+
+
+@dataclass
+class _Block:
+    """The cost rows of one kind: which of its frames (a funding form, "unfunded", "" for nothing to fund)
+    each obligation row keeps, and each frame's values (an array over the kind's rows, or a scalar)."""
+
+    kind: "_Kind"
+    keep: np.ndarray  # (rows, frames) bool: row-major order is the order of the cost rows
+    frames: list[dict[str, Any]]
+    rate: float  # FX rate of the kind's currency into the reference currency
+
+
+# -- tranches and limits (per kind) --------------------------------------------------------------------------
+
+def _tranches(ctx: _Ctx, kind: _Kind, forms: Sequence[str], spec: Any
+              ) -> tuple[list[Tranche], dict[str, list[str]]]:
+    """The tranches each allowed form offers for these rows, and the assumption text of each form (per
+    scenario of the kind)."""
+    a, n, code, ccy = ctx.a, kind.n, kind.code, kind.ccy
+    S = len(kind.scenarios)
     coc = a.cost_of_capital
     y_id = a.yield_id(ccy)
     out: list[Tranche] = []
-    text: dict[str, str] = {}
+    text: dict[str, list[str]] = {}
     inf = np.full(n, np.inf)
     for form in forms:
         if form in ("own_funds", "trust_funds"):
@@ -159,154 +368,291 @@ def _tranches(ctx: _Ctx, g: pd.DataFrame, code: str, ccy: str, forms: Sequence[s
             # carrying cost of the requirement is then 0, never a negative cost (a gain the rule does not cause).
             rate = max(coc - a.reserve_yield(ccy), 0.0)
             out.append(Tranche(form, np.full(n, rate), inf))
-            text[form] = f"max(0, {a.label(COST_OF_CAPITAL)} − {a.label(y_id)}) = {_pct(rate)} a year"
+            text[form] = [f"max(0, {a.label(COST_OF_CAPITAL)} − {a.label(y_id)}) = {_pct(rate)} a year"] * S
         elif form == "same_kind_crypto":
             out.append(Tranche(form, np.full(n, coc), inf))
-            text[form] = f"{a.label(COST_OF_CAPITAL)} (own crypto earns no yield; price risk not modelled)"
+            text[form] = [f"{a.label(COST_OF_CAPITAL)} (own crypto earns no yield; price risk not modelled)"] * S
         elif form == "bank_guarantee":
             out.append(Tranche(form, np.full(n, a.guarantee_fee), inf))
-            text[form] = f"{a.label(GUARANTEE_FEE)} a year"
+            text[form] = [f"{a.label(GUARANTEE_FEE)} a year"] * S
         elif form == "segregation":
             out.append(Tranche(form, np.zeros(n), inf))
-            text[form] = "segregation of the clients' money: no cost to the firm"
+            text[form] = ["segregation of the clients' money: no cost to the firm"] * S
         elif form == "insurance":
-            kind = getattr(spec, "insurance_kind", "storage_mix") or "storage_mix"
-            if kind not in INSURANCE_KINDS:
+            ins = getattr(spec, "insurance_kind", "storage_mix") or "storage_mix"
+            if ins not in INSURANCE_KINDS:
                 raise PluginError(f"plug-in {code!r}: obligation {getattr(spec, 'id', '?')!r} has insurance_kind "
-                                  f"{kind!r}; expected one of {', '.join(INSURANCE_KINDS)}")
-            new, text[form] = _insurance_tranches(ctx, g, code, ccy, kind, spec, amount)
+                                  f"{ins!r}; expected one of {', '.join(INSURANCE_KINDS)}")
+            new, text[form] = _insurance_tranches(ctx, kind, ins, spec)
             out.extend(new)
         else:
             raise PluginError(f"plug-in {code!r}: unknown funding form {form!r}")
     return out, text
 
 
-def _insurance_tranches(ctx: _Ctx, g: pd.DataFrame, code: str, ccy: str, kind: str, spec: Any,
-                        amount: np.ndarray) -> tuple[list[Tranche], str]:
+def _insurance_tranches(ctx: _Ctx, kind: _Kind, ins: str, spec: Any) -> tuple[list[Tranche], list[str]]:
     """Insurance priced by storage: one tranche per kind of storage the cover protects."""
-    a, n = ctx.a, len(g)
+    a, n, code, ccy = ctx.a, kind.n, kind.code, kind.ccy
+    S = len(kind.scenarios)
     inf = np.full(n, np.inf)
     hot_r, cold_r = a.insurance_rate("hot"), a.insurance_rate("cold")
-    if kind in ("prudential", "hot", "cold"):
-        return ([Tranche("insurance", np.full(n, a.insurance_rate(kind)), inf)],
-                f"{a.label(INSURANCE_RATE[kind])} on the insured limit")
-    h = ctx.profile_field(g["profile"], "hot_wallet_share")
+    if ins in ("prudential", "hot", "cold"):
+        return ([Tranche("insurance", np.full(n, a.insurance_rate(ins)), inf)],
+                [f"{a.label(INSURANCE_RATE[ins])} on the insured limit"] * S)
+    pos = kind.pos
+    h = ctx.profile_field(pos, "hot_wallet_share")
     mix_rate = h * hot_r + (1 - h) * cold_r
     mix_text = (f"hot share × {a.label(INSURANCE_RATE['hot'])} + cold share × {a.label(INSURANCE_RATE['cold'])}")
-    if kind == "storage_mix":
-        return [Tranche("insurance", mix_rate, inf)], mix_text
+    if ins == "storage_mix":
+        return [Tranche("insurance", mix_rate, inf)], [mix_text] * S
     # split: part of the amount covering each kind of storage = parameter × client assets held there
-    cca = ctx.profile_field(g["profile"], "client_crypto_assets", ccy)
+    cca = ctx.profile_field(pos, "client_crypto_assets", ccy)
     held = {"hot": h * cca, "cold": (1 - h) * cca}
     parts, labels = [], []
     for storage, pid in getattr(spec, "cover_parts", ()):
         if storage not in held:
             raise PluginError(f"plug-in {code!r}: cover_parts storage {storage!r} is not 'hot' or 'cold'")
-        factor, lab = ctx.param_by_scenario(code, pid, g["scenario"], ctx.is_proposal(code, g["regime"].iloc[0]))
+        factor, lab = ctx.param_by_scenario(code, pid, kind, ctx.is_proposal(code, kind.regime))
         parts.append((storage, factor * held[storage]))
-        labels.append(f"{storage} part = " + lab + f" × client assets held {storage}")
+        labels.append([f"{storage} part = " + x + f" × client assets held {storage}" for x in lab])
     total = sum(p for _, p in parts) if parts else np.zeros(n)
-    scale = np.divide(amount, total, out=np.zeros(n), where=total > 0)
+    scale = np.divide(kind.amount, total, out=np.zeros(n), where=total > 0)
     tranches = [Tranche("insurance", np.full(n, a.insurance_rate(s)), p * scale, f"{s} part") for s, p in parts]
     # no client assets to split (or no parts declared): price any cover at the storage mix
     tranches.append(Tranche("insurance", mix_rate, np.where(total > 0, 0.0, np.inf), "unsplit"))
-    text = functools.reduce(lambda x, y: x + "; " + y, labels) + (
-        f"; each part × its storage's rate ({a.label(INSURANCE_RATE['cold'])}, {a.label(INSURANCE_RATE['hot'])})")
+    tail = f"; each part × its storage's rate ({a.label(INSURANCE_RATE['cold'])}, {a.label(INSURANCE_RATE['hot'])})"
+    text = ["; ".join(lab[s] for lab in labels) + tail for s in range(S)]
     return tranches, text
 
 
-def _form_limits(ctx: _Ctx, g: pd.DataFrame, code: str, ccy: str, spec: Any, amount: np.ndarray,
-                 forms: Sequence[str]) -> dict[str, list[tuple[np.ndarray, str]]]:
+def _form_limits(ctx: _Ctx, kind: _Kind, spec: Any, forms: Sequence[str]
+                 ) -> dict[str, list[tuple[np.ndarray, list[str]]]]:
     """Limits on each capped form: the regime's share cap × amount; for insurance also the market's capacity
-    for one insured (converted into the market's currency at the comparison's FX)."""
-    limits: dict[str, list[tuple[np.ndarray, str]]] = {}
-    proposal = ctx.is_proposal(code, g["regime"].iloc[0])
+    for one insured (converted into the market's currency at the comparison's FX). Each with its text per
+    scenario of the kind."""
+    limits: dict[str, list[tuple[np.ndarray, list[str]]]] = {}
+    code, ccy, S = kind.code, kind.ccy, len(kind.scenarios)
+    proposal = ctx.is_proposal(code, kind.regime)
     for form, pid in getattr(spec, "form_caps", ()) or ():
         if form not in forms:
             continue
-        share, lab = ctx.param_by_scenario(code, pid, g["scenario"], proposal)
-        limits.setdefault(form, []).append((share * amount, "share cap " + lab))
+        share, lab = ctx.param_by_scenario(code, pid, kind, proposal)
+        limits.setdefault(form, []).append((share * kind.amount, ["share cap " + x for x in lab]))
     if "insurance" in forms:
         cap, cap_ccy = ctx.a.capacity
         if math.isfinite(cap):
             local = cap * ctx.fx.rate(cap_ccy, ccy)
             text = f"capacity {ctx.a.label(CAPACITY)}" + (
                 f" = {_amt(ccy, local)} at FX {ctx.fx.date.isoformat()}" if cap_ccy != ccy else "")
-            limits.setdefault("insurance", []).append((np.full(len(g), local), text))
+            limits.setdefault("insurance", []).append((np.full(kind.n, local), [text] * S))
     return limits
 
 
-def _kind_costs(ctx: _Ctx, g: pd.DataFrame, code: str, regime: str, obligation: str, forms_joined: str) -> pd.DataFrame:
-    """Cost rows of one obligation kind (all its profiles and scenarios at once)."""
-    j = ctx.by_code.get(code)
-    ccy = str(g["currency"].iloc[0]) if len(g) else (j.currency if j is not None else "")
-    spec = ctx.spec(code, regime, obligation)
-    forms = [f for f in forms_joined.split(";") if f] or list(getattr(spec, "funding_forms", ()))
-    amount = g["amount"].to_numpy(dtype="float64")
-    n = len(g)
-    base = {
-        "profile": g["profile"].to_numpy(), "jurisdiction": code, "regime": regime, "obligation": obligation,
-        "scenario": g["scenario"].to_numpy(), "currency": ccy,
-        "overlap_group": g["overlap_group"].to_numpy(),
-    }
-    category = str(g["category"].iloc[0])
-    if category in NO_FUNDING_CATEGORIES or not forms:
-        move = obligation == STORAGE_MOVE[0]
-        note = STORAGE_MOVE[1] if move else NO_FUNDING_CATEGORIES.get(category, "no funding form declared: not costed")
-        form = forms[0] if (forms and not move and category in NO_FUNDING_CATEGORIES) else ""
-        return pd.DataFrame({**base, "form": form, "funded_amount": amount if form else 0.0,
-                             "annual_cost": 0.0, "unit_cost": 0.0, "assumptions": "none (no cost)",
-                             "mix": "", "note": note, "ties_up": False, "_row": g.index.to_numpy()})
+# -- the cost rows of one kind -------------------------------------------------------------------------------
 
-    tranches, form_text = _tranches(ctx, g, code, ccy, forms, spec, amount)
-    limits = _form_limits(ctx, g, code, ccy, spec, amount, forms)
+class _Out:
+    """What the kinds write into: text pools, counts of cost rows per obligation row, per-row costs."""
+
+    def __init__(self, n: int, overlap: bool):
+        self.form, self.assumptions, self.mix, self.note = _Pool(), _Pool(), _Pool(), _Pool()
+        self.counts = np.zeros(n, dtype=np.int8)
+        self.row_cost = np.zeros(n) if overlap else None  # each obligation row's total cost (overlap groups)
+
+
+def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
+    """Cost rows of rows of one obligation kind (all their profiles and scenarios at once)."""
+    code, obligation, n = kind.code, kind.obligation, kind.n
+    spec = ctx.spec(code, kind.regime, obligation)
+    forms = [f for f in kind.forms_joined.split(";") if f] or list(getattr(spec, "funding_forms", ()))
+    amount = kind.amount
+    rate = ctx.fx.rate(kind.ccy, ctx.ref)
+    if kind.category in NO_FUNDING_CATEGORIES or not forms:
+        move = obligation == STORAGE_MOVE[0]
+        note = STORAGE_MOVE[1] if move else NO_FUNDING_CATEGORIES.get(kind.category, "no funding form declared: not costed")
+        form = forms[0] if (forms and not move and kind.category in NO_FUNDING_CATEGORIES) else ""
+        out.counts[kind.rows] = 1
+        return _Block(kind, np.ones((n, 1), dtype=bool), [{
+            "form": out.form.code(form), "funded_amount": amount if form else 0.0, "annual_cost": 0.0,
+            "unit_cost": 0.0, "assumptions": out.assumptions.code(NO_COST), "mix": out.mix.code(""),
+            "note": out.note.code(note), "ties_up": False}], rate)
+
+    tranches, form_text = _tranches(ctx, kind, forms, spec)
+    limits = _form_limits(ctx, kind, spec, forms)
     fixed = ctx.funding.for_obligation(code, obligation) if ctx.funding else {}
     alloc, unfunded = allocate(amount, tranches, {f: np.minimum.reduce([x for x, _ in parts])
                                                   for f, parts in limits.items()}, fixed)
+    zero = amount <= 0
+    keeps: list[np.ndarray] = []
+    frames: list[dict[str, Any]] = []
+    total = comp = None
+    started = False
+    if overlap:  # each row's total cost, summed as pandas sums (Kahan), in the order of the cost rows
+        total, comp = np.zeros(n), np.zeros(n)
 
-    frames = []
-    uniq_forms = list(dict.fromkeys(t.form for t in tranches))
-    for form in uniq_forms:
+    for form in list(dict.fromkeys(t.form for t in tranches)):
         idx = [i for i, t in enumerate(tranches) if t.form == form]
         funded = alloc[:, idx].sum(axis=1)
         cost = sum(alloc[:, i] * tranches[i].rate for i in idx)
-        text = pd.Series(np.broadcast_to(np.asarray(f"{form}: " + form_text[form], dtype=object), (n,)), dtype=object)
+        keep = (funded > 0) & ~zero
+        sel = np.flatnonzero(keep)
+        if not len(sel):
+            continue
+        if total is not None and not started:  # Kahan's first term: the sum is the term, no error
+            total, started = np.where(keep, cost, 0.0), True
+        elif total is not None:
+            y = np.where(keep, cost - comp, 0.0)
+            t = total + y
+            comp = np.where(keep, (t - total) - y, comp)
+            total = np.where(keep, t, total)
+        every = len(sel) == n  # every row keeps this form: no gathers
+        f, a, sc = (funded, amount, kind.sc) if every else (funded[sel], amount[sel], kind.sc[sel])
         labelled = [i for i in idx if tranches[i].label and tranches[i].label != "unsplit"]
+        lims = limits.get(form, [])
+        prefix = [f"{form}: " + t for t in form_text[form]]
+        suffix = ["".join("; limit: " + why[s] for _, why in lims) for s in range(len(kind.scenarios))]
         if labelled:  # show the parts actually insured: "cold part HKD 4.9 bn × 1 % + hot part ..."
-            joined = pd.Series("", index=range(n), dtype=object)
-            for i in labelled:
-                piece = pd.Series(np.where(alloc[:, i] > 0, (tranches[i].label + " " + _amounts(ccy, alloc[:, i])
-                                                             + " × " + _pct(float(tranches[i].rate[0]))).to_numpy(),
-                                           ""), dtype=object)
-                joined = joined + np.where((joined != "") & (piece != ""), " + ", "") + piece
-            text = text + np.where(joined != "", " [" + joined + "]", "")
-        note = pd.Series("", index=range(n), dtype=object)
-        for lim, why in limits.get(form, []):
-            binding = (funded >= lim - 1e-6 * np.maximum(lim, 1.0)) & (funded < amount - 1e-6 * np.maximum(amount, 1.0))
-            note = note.where(~binding, note + np.where(note != "", "; ", "") + (f"{form} limited by " + why))
-            text = text + "; limit: " + why
-        if form in limits:
-            note = note.where(note == "", note + "; the rest goes to the next-cheapest allowed form")
-        if fixed.get(form):
-            short = funded < fixed[form] * amount - 1e-6 * np.maximum(amount, 1.0)
-            note = note.where(~short, note + np.where(note != "", "; ", "")
-                              + f"the user's share {fixed[form]:g} of {form} is not allowed in full")
-        frames.append(pd.DataFrame({**base, "form": form, "funded_amount": funded, "annual_cost": cost,
-                                    "unit_cost": np.divide(cost, funded, out=np.full(n, np.nan), where=funded > 0),
-                                    "assumptions": text.to_numpy(), "mix": "user" if form in fixed else "cheapest",
-                                    "note": note.to_numpy(), "ties_up": form in TIED_UP_FORMS}))
-    frames.append(pd.DataFrame({**base, "form": "unfunded", "funded_amount": unfunded, "annual_cost": np.where(
-        unfunded > 0, np.nan, 0.0), "unit_cost": np.nan, "assumptions": "", "mix": "",
-        "note": "no allowed form can meet this part within its limits", "ties_up": False}))
-    frames.append(pd.DataFrame({**base, "form": "", "funded_amount": 0.0, "annual_cost": 0.0, "unit_cost": np.nan,
-                                "assumptions": "none (no cost)", "mix": "", "note": "nothing to fund",
-                                "ties_up": False}))
-    long = pd.concat(frames, ignore_index=True)
-    row_id = np.tile(np.arange(n), len(frames))
-    long["_row"] = g.index.to_numpy()[row_id]
-    zero_amount = np.tile(amount <= 0, len(frames))
-    keep = np.where(long["form"].to_numpy() == "", zero_amount, (long["funded_amount"].to_numpy() > 0) & ~zero_amount)
-    return long[keep]
+            parts = [(tranches[i].label, alloc[:, i] if every else alloc[sel, i], _pct(float(tranches[i].rate[0])))
+                     for i in labelled]
+            assumptions = _split_texts(out.assumptions, sc, prefix, suffix, kind.ccy, parts)
+        else:
+            assumptions = out.assumptions.by_key(sc, lambda s: prefix[s] + suffix[s])
+        note = _note_codes(out.note, form, sc, f, a, [(lim if every else lim[sel], why) for lim, why in lims],
+                           fixed.get(form))
+        keeps.append(keep)
+        frames.append({
+            "form": out.form.code(form), "funded_amount": funded, "annual_cost": cost,
+            "unit_cost": np.divide(cost, funded, out=np.full(n, np.nan), where=keep),
+            "assumptions": _spread(assumptions, sel, n), "mix": out.mix.code("user" if form in fixed else "cheapest"),
+            "note": _spread(note, sel, n), "ties_up": form in TIED_UP_FORMS})
+    keep = (unfunded > 0) & ~zero
+    if keep.any():
+        keeps.append(keep)
+        frames.append({"form": out.form.code("unfunded"), "funded_amount": unfunded, "annual_cost": np.nan,
+                       "unit_cost": np.nan, "assumptions": out.assumptions.code(""), "mix": out.mix.code(""),
+                       "note": out.note.code(UNFUNDED_NOTE), "ties_up": False})
+    if zero.any():
+        keeps.append(zero)
+        frames.append({"form": out.form.code(""), "funded_amount": 0.0, "annual_cost": 0.0, "unit_cost": np.nan,
+                       "assumptions": out.assumptions.code(NO_COST), "mix": out.mix.code(""),
+                       "note": out.note.code(NOTHING_TO_FUND), "ties_up": False})
+    keep = np.empty((n, len(keeps)), dtype=bool)
+    for j, k in enumerate(keeps):
+        keep[:, j] = k
+    out.counts[kind.rows] = keep.sum(axis=1)
+    if total is not None and out.row_cost is not None:
+        out.row_cost[kind.rows] = total
+    return _Block(kind, keep, frames, rate)
+
+
+def _spread(codes: np.ndarray | int, sel: np.ndarray, n: int) -> np.ndarray | int:
+    """Codes of the kept rows ``sel`` as an array over all ``n`` rows (a scalar stays a scalar)."""
+    if np.ndim(codes) == 0 or len(sel) == n:
+        return codes
+    full = np.zeros(n, dtype=np.int32)
+    full[sel] = codes
+    return full
+
+
+def _split_texts(pool: _Pool, sc: np.ndarray, prefix: list[str], suffix: list[str], ccy: str,
+                 parts: list[tuple[str, np.ndarray, str]]) -> np.ndarray | int:
+    """Assumption texts naming the insured parts (``prefix [cold part HKD 4.9 bn × 1 % + hot part HKD 200 m
+    × 10 %] suffix``): one text per distinct combination of scenario and rounded amounts."""
+    key = sc.astype(np.int64)
+    shown = []
+    for label, values, pct in parts:
+        c = np.zeros(len(values), dtype=np.int64)
+        has = np.flatnonzero(values > 0)
+        texts: list[str] = []
+        if len(has):
+            cc, texts = compact_codes(values[has])
+            c[has] = cc + 1
+        shown.append((label, pct, c, texts))
+        key = _combine(key, c, len(texts) + 1)
+    codes, first = _distinct(key)
+
+    def text(r: int) -> str:
+        joined = " + ".join(f"{label} {ccy} {texts[c[r] - 1]} × {pct}" for label, pct, c, texts in shown if c[r])
+        s = sc[r]
+        return prefix[s] + (f" [{joined}]" if joined else "") + suffix[s]
+
+    table = pool.codes([text(int(r)) for r in first])
+    return table[codes]
+
+
+def _note_codes(pool: _Pool, form: str, sc: np.ndarray, funded: np.ndarray, amount: np.ndarray,
+                limits: list[tuple[np.ndarray, list[str]]], fixed_share: float | None) -> np.ndarray | int:
+    """Notes of the kept rows of one form: which limits bind, and whether a user's share was cut back."""
+    if not limits and not fixed_share:
+        return pool.code("")
+    if not len(sc):
+        return np.zeros(0, dtype=np.int32)
+    L = len(limits)
+    bits = np.zeros(len(sc), dtype=np.int64)
+    room = amount - 1e-6 * np.maximum(amount, 1.0)
+    for j, (lim, _) in enumerate(limits):
+        with np.errstate(invalid="ignore"):
+            binding = (funded >= lim - 1e-6 * np.maximum(lim, 1.0)) & (funded < room)
+        bits |= binding.astype(np.int64) << j
+    if fixed_share:
+        short = funded < fixed_share * amount - 1e-6 * np.maximum(amount, 1.0)
+        bits |= short.astype(np.int64) << L
+    key = sc.astype(np.int64) * (1 << (L + 1)) + bits
+
+    def text(k: int) -> str:
+        s, b = divmod(k, 1 << (L + 1))
+        note = ""
+        for j, (_, why) in enumerate(limits):
+            if b >> j & 1:
+                note = note + ("; " if note else "") + f"{form} limited by " + why[s]
+        if limits and note:
+            note += "; the rest goes to the next-cheapest allowed form"
+        if fixed_share and b >> L & 1:
+            note = note + ("; " if note else "") + f"the user's share {fixed_share:g} of {form} is not allowed in full"
+        return note
+
+    return pool.by_key(key, text)
+
+
+# -- the cost table ------------------------------------------------------------------------------------------
+
+_KIND = ("jurisdiction", "regime", "obligation", "funding_forms")  # the columns that make an obligation kind
+
+
+def _runs(col: dict[str, _Codes], n: int, limit: int | None) -> list[tuple[int, int]] | None:
+    """Blocks of consecutive rows of one kind, as (start, end); None when there are more than ``limit``.
+
+    Plug-ins emit each kind's rows as one block, so a table from ``compare`` has a few dozen."""
+    if n < 2:
+        return [(0, n)] if n else []
+    change = np.zeros(n - 1, dtype=bool)
+    for c in _KIND:
+        codes = col[c].codes
+        change |= codes[1:] != codes[:-1]
+    brk = np.flatnonzero(change) + 1
+    if limit is not None and len(brk) >= limit:
+        return None
+    edges = [0, *brk.tolist(), n]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def _profile_positions(col: _Codes, profiles: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """A function from costed rows to their profiles' row positions in ``profiles``."""
+    names = profiles["name"]
+    cats = col.categories
+    if len(cats) == len(names) and cats.equals(pd.Index(names.to_numpy())):
+        return lambda rows: col.codes[rows]  # the compact form: the code is the position
+    first = ~names.duplicated(keep="first").to_numpy()
+    where = np.flatnonzero(first)
+    look = pd.Index(names.to_numpy()[first]).get_indexer(cats)
+    cat_pos = np.where(look >= 0, where[np.maximum(look, 0)], -1)
+
+    def positions(rows: np.ndarray) -> np.ndarray:
+        p = cat_pos[col.codes[rows]]
+        if len(p) and p.min() < 0:
+            missing = sorted({col.text(int(c)) for c in col.codes[rows][p < 0]})[:5]
+            raise KeyError(f"obligation rows name profiles not in the profiles given: {', '.join(missing)}")
+        return p
+    return positions
 
 
 def cost_table(
@@ -323,60 +669,251 @@ def cost_table(
 ) -> pd.DataFrame:
     """Annual cost of every obligation row, per funding form of its cheapest (or the user's) mix.
 
-    ``obligations`` is a Contract 2 table; ``profiles`` the validated profiles it was computed from (in
-    their own currencies); ``fx`` the comparison's FxSnapshot; ``parameters`` the parameter sets the
-    jurisdictions used (form caps and cover parts are read from them). Rows with no amount (not applicable)
-    get no cost row.
+    ``obligations`` is a Contract 2 table, or its compact form (text columns as Categoricals, without
+    ``basis``); ``profiles`` the validated profiles it was computed from (in their own currencies); ``fx``
+    the comparison's FxSnapshot; ``parameters`` the parameter sets the jurisdictions used (form caps and
+    cover parts are read from them). Rows with no amount (not applicable) get no cost row. The cost rows
+    follow the obligation rows (each row's forms in the order its kind lists them, then any unfunded part);
+    the text columns are Categoricals.
     """
-    ob = obligations[obligations["amount"].notna()]
-    if ob.empty:
+    amount = obligations["amount"].to_numpy(dtype="float64")
+    valid = ~np.isnan(amount)
+    if not valid.any():
         return empty_costs()
+    n = len(amount)
+    col = {c: _Codes.of(obligations[c]) for c in _READ}
+    runs = _runs(col, n, limit=4096)
+    order = None
+    if runs is None:  # not in blocks of one kind: cost the rows grouped by kind, then put them back in order
+        key = None
+        for c in _KIND:
+            key = _combine(key, col[c].codes, len(col[c].categories))
+        codes, uniq = pd.factorize(key)
+        order = np.argsort(codes.astype(np.int16) if len(uniq) < 2 ** 15 else codes, kind="stable")
+        col = {c: _Codes(v.codes[order], v.categories, v.dtype) for c, v in col.items()}
+        amount, valid = amount[order], valid[order]
+        runs = _runs(col, n, limit=None)
     ctx = _Ctx(profiles, jurisdictions, parameters or {}, fx, as_of, currency, assumptions, funding)
-    parts = [
-        _kind_costs(ctx, g, code, regime, obligation, forms)
-        for (code, regime, obligation, forms), g in ob.groupby(
-            ["jurisdiction", "regime", "obligation", "funding_forms"], sort=False)
-    ]
-    out = pd.concat(parts, ignore_index=True).sort_values("_row", kind="stable")
-    out = _resolve_overlaps(out)
-    rate = out["currency"].map({c: fx.rate(c, currency) for c in out["currency"].unique()}).to_numpy(dtype="float64")
-    out["annual_cost_ref"] = out["annual_cost"].to_numpy() * rate
-    out["funded_amount_ref"] = out["funded_amount"].to_numpy() * rate
-    out["ref_currency"] = currency
-    return out[list(COST_COLUMNS)].reset_index(drop=True)
+    costs, counts = _cost_rows(ctx, col, amount, valid, runs or [], _profile_positions(col["profile"], profiles))
+    if order is not None:
+        costs = costs.take(np.argsort(np.repeat(order, counts), kind="stable")).reset_index(drop=True)
+    return costs
 
 
-def _resolve_overlaps(costs: pd.DataFrame) -> pd.DataFrame:
-    """Members of one overlap group share resources: only the costliest member's rows keep their cost."""
-    grouped = costs["overlap_group"].to_numpy() != ""
-    if not grouped.any():
-        return costs
-    per_row = costs.groupby("_row", sort=False)["annual_cost"].transform("sum")
-    key = [costs["profile"], costs["jurisdiction"], costs["scenario"], costs["overlap_group"]]
-    best = per_row.groupby(key).transform("max")
-    # the costliest member; ties go to the first row of the group
-    is_best = per_row.to_numpy() >= best.to_numpy()
-    first_best = pd.Series(np.where(is_best, costs["_row"].to_numpy(), np.iinfo(np.int64).max), index=costs.index)
-    carrier_row = first_best.groupby(key).transform("min")
-    carrier = costs.set_index("_row")["obligation"].groupby(level=0).first()
-    absorbed = grouped & (costs["_row"].to_numpy() != carrier_row.to_numpy())
-    if not absorbed.any():
-        return costs
-    out = costs.copy()
-    standalone = _amounts_by_ccy(out.loc[absorbed, "currency"], per_row[absorbed].to_numpy())
-    out.loc[absorbed, "note"] = ("overlap group " + out.loc[absorbed, "overlap_group"] + ": met by the resources held for "
-                                 + carrier.reindex(carrier_row[absorbed].to_numpy()).to_numpy()
-                                 + " (standalone cost " + standalone + " a year, not counted)")
-    out.loc[absorbed, ["funded_amount", "annual_cost"]] = 0.0
-    out.loc[absorbed, "ties_up"] = False
-    return out
+CHUNK = 1 << 18  # obligation rows costed at a time: temporary arrays stay small and are reused
 
 
-def _amounts_by_ccy(ccy: pd.Series, values: np.ndarray) -> np.ndarray:
-    from .render import compact
+def _cost_rows(ctx: _Ctx, col: dict[str, _Codes], amount: np.ndarray, valid: np.ndarray,
+               runs: list[tuple[int, int]], profile_pos: Callable[[np.ndarray], np.ndarray]
+               ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The cost rows of obligation rows that come in blocks of one kind (``runs``), and their counts.
 
-    return (ccy.reset_index(drop=True) + " " + pd.Series(values).map(compact)).to_numpy()
+    The blocks are costed in table order, a chunk of rows at a time, each chunk's cost rows written at the end
+    of the table so far: the table is in order as it is written (no sort, no scatter).
+    """
+    n = len(amount)
+    grouped = (col["overlap_group"].codes != col["overlap_group"].code("")) & valid
+    overlap = bool(grouped.any())
+    out = _Out(n, overlap)
+    kind_ccy = np.zeros(n, dtype=np.int32) if overlap else None  # each row's cost currency (overlap notes)
+    frames_at_most: dict[tuple[int, ...], int] = {}
+    first: dict[tuple[int, ...], int] = {}  # each kind's first costed row: its category and currency
+    bound = 0
+    for s, e in runs:  # the most cost rows each block can make: one per frame of its kind
+        key = tuple(int(col[c].codes[s]) for c in _KIND)
+        if key not in frames_at_most:
+            forms = [f for f in col["funding_forms"].text(key[3]).split(";") if f]
+            spec = ctx.spec(col["jurisdiction"].text(key[0]), col["regime"].text(key[1]), col["obligation"].text(key[2]))
+            frames_at_most[key] = len(set(forms or getattr(spec, "funding_forms", ()))) + 2
+        some = int(np.count_nonzero(valid[s:e]))
+        if some and key not in first:
+            first[key] = s + int(np.argmax(valid[s:e]))
+        bound += some * frames_at_most[key]
+    table = _Table(bound, col, out)
+    for s, e in runs:
+        for c0 in range(s, e, CHUNK):
+            c1 = min(e, c0 + CHUNK)
+            rows = np.arange(c0, c1)
+            v = valid[c0:c1]
+            if not v.all():
+                rows = rows[v]
+            if not len(rows):
+                continue
+            sc_codes = col["scenario"].codes[rows]
+            present = np.flatnonzero(np.bincount(sc_codes))
+            local = np.zeros(int(present[-1]) + 1, dtype=np.int8 if len(present) < 128 else np.int64)
+            local[present] = np.arange(len(present))
+            f = first[tuple(int(col[c].codes[c0]) for c in _KIND)]
+            kind = _Kind(
+                rows=rows, code=col["jurisdiction"].text(col["jurisdiction"].codes[f]),
+                regime=col["regime"].text(col["regime"].codes[f]),
+                obligation=col["obligation"].text(col["obligation"].codes[f]),
+                forms_joined=col["funding_forms"].text(col["funding_forms"].codes[f]),
+                category=col["category"].text(int(col["category"].codes[f])),
+                ccy=col["currency"].text(int(col["currency"].codes[f])),
+                codes={c: int(col[c].codes[f]) for c in ("jurisdiction", "regime", "obligation", "currency")},
+                amount=amount[rows], sc=local[sc_codes], scenarios=[col["scenario"].text(int(c)) for c in present],
+                profile_pos=profile_pos,
+            )
+            in_groups = overlap and bool(grouped[rows].any())
+            block = _kind_costs(ctx, kind, out, in_groups)
+            table.write(block, c0, c1, in_groups)
+            if kind_ccy is not None:
+                kind_ccy[rows] = kind.codes["currency"]
+    absorbed = _overlaps(out, col, grouped, kind_ccy) if overlap else None
+    return table.frame(absorbed, ctx.ref), out.counts
 
+
+def _code_dtype(size: int) -> type:
+    """The integer type pandas keeps for the codes of a Categorical with ``size`` categories."""
+    return np.int8 if size < 127 else np.int16 if size < 32767 else np.int32
+
+
+class _Table:
+    """The cost table being written, block after block, in order.
+
+    Its columns are reserved for the most rows the blocks can make; only the part written is touched (and
+    so takes memory). A block of consecutive obligation rows of one kind fills the next stretch of the
+    table: each column laid out as (rows × frames) and compressed by the block's keep mask, whose row-major
+    order is the table's order. Values constant over a kind (jurisdiction, currency, FX rate) are filled by
+    slice.
+    """
+
+    def __init__(self, bound: int, col: dict[str, _Codes], out: _Out):
+        self.col, self.out, self.m = col, out, 0
+        self.data: dict[str, np.ndarray] = {c: np.empty(bound) for c in ("funded_amount", "annual_cost", "unit_cost")}
+        self.data["ties_up"] = np.empty(bound, dtype=bool)
+        for name in ("form", "mix"):
+            self.data[name] = np.empty(bound, dtype=np.int8)
+        for name in ("assumptions", "note"):
+            self.data[name] = np.empty(bound, dtype=np.int16)
+        self.refs = {c: np.empty(bound) for c in ("funded_amount_ref", "annual_cost_ref")}
+        self.const = {c: np.empty(bound, dtype=_code_dtype(len(col[c].categories)))
+                      for c in ("jurisdiction", "regime", "obligation", "currency")}
+        self.each = {c: np.empty(bound, dtype=col[c].codes.dtype) for c in ("profile", "scenario", "overlap_group")}
+        # where each obligation row's cost rows start (kept for rows in overlap groups only)
+        self.starts = np.empty(len(out.counts), dtype=np.int64) if out.row_cost is not None else None
+
+    def write(self, block: _Block, r0: int, r1: int, grouped: bool = False) -> None:
+        """Append the cost rows of ``block``, whose rows lie in the table's obligation rows [r0, r1)."""
+        kind, keep = block.kind, block.keep
+        n, F = keep.shape
+        counts = self.out.counts[r0:r1]
+        a = self.m
+        b = a + int(keep.sum())
+        self.m = b
+        if grouped and self.starts is not None:
+            starts = self.starts[r0:r1]
+            np.cumsum(counts, out=starts)
+            starts -= counts
+            starts += a
+        every = bool(keep.all())
+        one = not every and bool((keep.sum(axis=1) == 1).all())
+        for name in ("assumptions", "note"):  # texts beyond the 16-bit codes: widen the column (rare)
+            if len(getattr(self.out, name).values) >= 32767 and self.data[name].dtype != np.int32:
+                self.data[name] = self.data[name].astype(np.int32)
+        for name, arr in self.data.items():
+            values = [f[name] for f in block.frames]
+            if all(np.ndim(v) == 0 for v in values) and len({repr(v) for v in values}) == 1:
+                arr[a:b] = values[0]  # the same value in every frame
+            elif every:  # every row keeps every frame: rows × frames is the table's layout
+                view = arr[a:b].reshape(n, F)
+                for j, v in enumerate(values):
+                    view[:, j] = v
+            elif one:  # one cost row per obligation row: the first frame, the others where they apply
+                arr[a:b] = values[0]
+                for j in range(1, F):
+                    r = np.flatnonzero(keep[:, j])
+                    arr[a + r] = values[j] if np.ndim(values[j]) == 0 else values[j][r]
+            else:  # rows × frames, compressed by the keep mask
+                dense = np.empty((n, F), dtype=arr.dtype)
+                for j, v in enumerate(values):
+                    dense[:, j] = v
+                np.compress(keep.reshape(-1), dense.reshape(-1), out=arr[a:b])
+        block.frames.clear()
+        for name in ("funded_amount", "annual_cost"):
+            np.multiply(self.data[name][a:b], block.rate, out=self.refs[f"{name}_ref"][a:b])
+        for c, arr in self.const.items():
+            arr[a:b] = kind.codes[c]
+        for c, arr in self.each.items():
+            codes = self.col[c].codes[r0:r1]
+            if c != "profile" and (codes == codes[0]).all():
+                arr[a:b] = codes[0]
+            elif r1 - r0 == n and (every or one):  # no blank rows: a fixed repeat
+                arr[a:b] = codes if F == 1 or one else np.repeat(codes, F)
+            else:
+                arr[a:b] = np.repeat(codes, counts)
+
+    def frame(self, absorbed: tuple[np.ndarray, np.ndarray] | None, currency: str) -> pd.DataFrame:
+        """The written part as a DataFrame (text columns as Categoricals), overlap members zeroed."""
+        m, out = self.m, self.out
+        data = {c: v[:m] for c, v in {**self.data, **self.refs}.items()}
+        if absorbed is not None:  # an overlap group's other members: 0, with a note naming the carrier
+            ab, note = absorbed
+            cnt = out.counts[ab].astype(np.int64)
+            at = np.repeat(self.starts[ab] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+            for name in ("funded_amount", "annual_cost", "funded_amount_ref", "annual_cost_ref"):
+                data[name][at] = 0.0
+            data["ties_up"][at] = False
+            if len(out.note.values) >= 32767 and data["note"].dtype != np.int32:
+                data["note"] = data["note"].astype(np.int32)
+            data["note"][at] = np.repeat(note, cnt)
+        frame: dict[str, Any] = dict(data)
+        for c, codes in {**self.each, **self.const}.items():
+            frame[c] = self.col[c].categorical(codes[:m])
+        frame["ref_currency"] = pd.Categorical.from_codes(np.zeros(m, dtype=np.int8),
+                                                          dtype=pd.CategoricalDtype([currency]), validate=False)
+        for name in ("form", "assumptions", "mix", "note"):
+            codes = data[name]
+            size = len(getattr(out, name).values)
+            if codes.dtype != _code_dtype(size):
+                codes = codes.astype(_code_dtype(size))
+            frame[name] = getattr(out, name).categorical(codes)
+        self.data, self.refs, self.const, self.each = {}, {}, {}, {}
+        return pd.DataFrame({c: frame[c] for c in COST_COLUMNS}, copy=False)
+
+
+def _overlaps(out: _Out, col: dict[str, _Codes], grouped: np.ndarray, kind_ccy: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Members of one overlap group share resources: only the costliest member's rows keep their cost.
+
+    Groups are the rows of one profile, jurisdiction, scenario and overlap group (integer keys); the carrier
+    is the costliest member, ties going to the first row. Returns the other members' rows and the code of
+    each one's note ("met by the resources held for <carrier> (standalone cost ... a year, not counted)").
+    """
+    gi = np.flatnonzero(grouped)
+    where = None  # (jurisdiction, scenario, overlap group): a few combinations
+    for c in ("jurisdiction", "scenario", "overlap_group"):
+        where = _combine(where, col[c].codes[gi], len(col[c].categories))
+    where, combos = _distinct(where)
+    group = col["profile"].codes[gi].astype(np.int64) * len(combos) + where
+    size = len(col["profile"].categories) * len(combos)
+    if size > 4 * len(gi) + (1 << 16):  # many profiles named, few grouped rows: number the groups
+        group, firsts = _distinct(group)
+        size = len(firsts)
+    per_row = out.row_cost[gi]
+    best = np.full(size, -np.inf)
+    np.maximum.at(best, group, per_row)
+    is_best = per_row >= best[group]
+    carrier = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(carrier, group[is_best], gi[is_best])
+    carrier_row = carrier[group]
+    member = gi != carrier_row
+    if not member.any():
+        return None
+    ab, car = gi[member], carrier_row[member]
+    cost_code, cost_text = compact_codes(out.row_cost[ab])
+    og, ob, cur = col["overlap_group"], col["obligation"], col["currency"]
+    key = _combine(_combine(_combine(og.codes[ab].astype(np.int64), ob.codes[car], len(ob.categories)),
+                            kind_ccy[ab], len(cur.categories)), cost_code, len(cost_text))
+    codes, first = _distinct(key)
+    notes = [f"overlap group {og.text(og.codes[r])}: met by the resources held for {ob.text(ob.codes[c])} "
+             f"(standalone cost {cur.text(kind_ccy[r])} {cost_text[k]} a year, not counted)"
+             for r, c, k in zip(ab[first].tolist(), car[first].tolist(), cost_code[first].tolist())]
+    return ab, out.note.codes(notes)[codes]
+
+
+# -- summary -------------------------------------------------------------------------------------------------
 
 def cost_summary(costs: pd.DataFrame, profiles: pd.DataFrame, fx: Any, currency: str,
                  scenarios: Sequence[str] = ("central",), expand_scenarios: bool = False) -> pd.DataFrame:
@@ -386,47 +923,122 @@ def cost_summary(costs: pd.DataFrame, profiles: pd.DataFrame, fx: Any, currency:
     each counting the scenario's rows plus the jurisdiction's scenario-free rows. Other jurisdictions get one
     row with an empty scenario, or (``expand_scenarios=True``, as plans need) the same figures under each
     scenario. ``cost_bp_of_volume`` = annual cost ÷ the profile's annual trading volume × 10,000.
+
+    ``costs`` may have categorical or object text columns. Rows are grouped on integer keys (profile
+    position, jurisdiction, scenario) through tables, summed by ``np.bincount`` (no hashing, no sort): each
+    (profile, jurisdiction) is summed once per scenario and once for its scenario-free rows, and a scenario's
+    row adds the two.
     """
     cols = ["profile", "jurisdiction", "scenario", "currency", "resources_tied_up", "insured", "annual_cost",
             "ref_currency", "resources_tied_up_ref", "insured_ref", "annual_cost_ref", "trading_volume_ref",
             "cost_bp_of_volume", "unfunded_ref"]
     if costs.empty:
         return pd.DataFrame(columns=cols)
-    c = costs.assign(
-        tied_amt=np.where(costs["ties_up"].to_numpy(dtype=bool), costs["funded_amount"], 0.0),
-        ins_amt=np.where(costs["form"] == "insurance", costs["funded_amount"], 0.0),
-        unf_amt=np.where(costs["form"] == "unfunded", costs["funded_amount"], 0.0),
-    )
-    rate = c["currency"].map({k: fx.rate(k, currency) for k in c["currency"].unique()})
-    c = c.assign(tied_ref=c["tied_amt"] * rate, ins_ref=c["ins_amt"] * rate, unf_ref=c["unf_amt"] * rate,
-                 cost_ref=c["annual_cost"] * rate)
-    has_sc = (c["scenario"] != "").groupby([c["profile"], c["jurisdiction"]]).transform("any")
-    pieces = []
-    for s in scenarios:  # ≤ 3 scenarios; each copy is a vectorised selection
-        sel = ((c["scenario"] == s) | (c["scenario"] == "")) & (has_sc | expand_scenarios)
-        pieces.append(c[sel].assign(scenario=s))
-    if not expand_scenarios:
-        pieces.append(c[~has_sc].assign(scenario=""))
-    long = pd.concat(pieces, ignore_index=True)
-    long["gap"] = long["annual_cost"].isna()  # an unfunded part has no cost: the total is then unknown (NaN)
-    agg = long.groupby(["profile", "jurisdiction", "scenario"], sort=False).agg(
-        currency=("currency", "first"), resources_tied_up=("tied_amt", "sum"), insured=("ins_amt", "sum"),
-        annual_cost=("annual_cost", "sum"), resources_tied_up_ref=("tied_ref", "sum"), insured_ref=("ins_ref", "sum"),
-        annual_cost_ref=("cost_ref", "sum"), unfunded_ref=("unf_ref", "sum"), gap=("gap", "any"),
-    ).reset_index()
-    agg.loc[agg["gap"], ["annual_cost", "annual_cost_ref"]] = np.nan
+    P, J, S, C, F = (_Codes.of(costs[c]) for c in ("profile", "jurisdiction", "scenario", "currency", "form"))
     # order: profiles as given, jurisdictions as they appear, scenarios as asked
-    order = {n: i for i, n in enumerate(profiles["name"])}
-    jur = {j: i for i, j in enumerate(pd.unique(costs["jurisdiction"]))}
-    sc = {s: i for i, s in enumerate(("",) + tuple(scenarios))}
-    agg = agg.iloc[np.lexsort((agg["scenario"].map(sc).to_numpy(), agg["jurisdiction"].map(jur).to_numpy(),
-                               agg["profile"].map(order).to_numpy()))].reset_index(drop=True)
-    p = profiles.set_index("name")
-    vol = p["annual_trading_volume"].to_numpy(dtype="float64") * fx.factors(p["currency"], currency)
-    agg["trading_volume_ref"] = pd.Series(vol, index=p.index).reindex(agg["profile"]).to_numpy()
-    agg["ref_currency"] = currency
-    with np.errstate(over="ignore"):  # a vanishing volume gives an infinite cost per unit of business
-        agg["cost_bp_of_volume"] = np.divide(agg["annual_cost_ref"].to_numpy() * 1e4, agg["trading_volume_ref"].to_numpy(),
-                                             out=np.full(len(agg), np.nan), where=agg["trading_volume_ref"].to_numpy() > 0)
-    agg.loc[np.isinf(agg["cost_bp_of_volume"].to_numpy()), "cost_bp_of_volume"] = np.nan  # JSON has no infinity
-    return agg[cols]
+    names = profiles["name"]
+    if len(P.categories) == len(names) and P.categories.equals(pd.Index(names.to_numpy())):
+        unique_names, p_rank = names.to_numpy(dtype=object), P.codes.astype(np.int64)  # the compact form
+        n_named = len(names)
+    else:
+        first_of = ~names.duplicated().to_numpy()
+        unique_names = names.to_numpy(dtype=object)[first_of]
+        look = pd.Index(unique_names).get_indexer(P.categories)
+        n_named = len(unique_names)
+        p_rank = np.where(look >= 0, look, n_named + np.arange(len(P.categories)))[P.codes].astype(np.int64)
+    j_first = pd.unique(J.codes)
+    j_rank = np.empty(len(J.categories), dtype=np.int64)
+    j_rank[j_first] = np.arange(len(j_first))
+    NJ = max(len(j_first), 1)
+    pj = p_rank * NJ + j_rank[J.codes]  # ordered as the output: profile, then jurisdiction
+    present = np.bincount(pj)
+    pj_list = np.flatnonzero(present)
+    pj_index = np.zeros(len(present), dtype=np.int64)
+    pj_index[pj_list] = np.arange(len(pj_list))
+    row_pj = pj_index[pj]
+    del pj, present, pj_index
+    # each row's slot: 0 scenario-free, i for the i-th scenario asked, -1 another scenario (not summed)
+    W = len(scenarios) + 1
+    blank = S.code("")
+    slot_of = np.full(len(S.categories), -1, dtype=np.int64)
+    for i, s in enumerate(scenarios, start=1):
+        if S.code(s) >= 0 and slot_of[S.code(s)] < 0:
+            slot_of[S.code(s)] = i
+    if blank >= 0:
+        slot_of[blank] = 0
+    slot = slot_of[S.codes]
+    has_sc = np.zeros(len(pj_list), dtype=bool)
+    has_sc[row_pj[S.codes != blank]] = True
+    used = slot >= 0
+    g = np.where(used, row_pj * W + slot, 0)
+    G = len(pj_list) * W
+
+    def sums(values: np.ndarray) -> np.ndarray:
+        w = np.where(used & ~np.isnan(values), values, 0.0)  # pandas sums skip NaN
+        return np.bincount(g, weights=w, minlength=G).reshape(-1, W)
+
+    count = np.bincount(g[used], minlength=G).reshape(-1, W)
+    nan_cost = np.bincount(g, weights=(used & np.isnan(costs["annual_cost"].to_numpy(dtype="float64"))),
+                           minlength=G).reshape(-1, W) > 0
+    first = np.full(G, len(g), dtype=np.int64)
+    rows = np.flatnonzero(used)
+    first[g[rows[::-1]]] = rows[::-1]  # each group's first row (the last write wins)
+    first = first.reshape(-1, W)
+    # which (profile, jurisdiction, slot) rows the summary has: scenario rows for jurisdictions with scenarios
+    # (or all, expanded), the scenario-free row for the others
+    exists = np.zeros((len(pj_list), W), dtype=bool)
+    wide = has_sc | expand_scenarios
+    exists[:, 1:] = wide[:, None] & ((count[:, 1:] + count[:, :1]) > 0)
+    if not expand_scenarios:
+        exists[:, 0] = ~has_sc & (count[:, 0] > 0)
+
+    def per_row(base: np.ndarray) -> np.ndarray:
+        """Each summary row's figure: the slot's sum, plus the scenario-free sum in scenario slots."""
+        full = base.copy()
+        full[:, 1:] += base[:, :1]
+        return full[exists]
+
+    funded = costs["funded_amount"].to_numpy(dtype="float64")
+    rates = np.full(len(C.categories), np.nan)
+    for c in np.flatnonzero(np.bincount(C.codes, minlength=len(C.categories))).tolist():
+        rates[c] = fx.rate(C.text(c), currency)
+    rate = rates[C.codes]
+    ins = F.codes == F.code("insurance")
+    tied = costs["ties_up"].to_numpy(dtype=bool)
+    cost = costs["annual_cost"].to_numpy(dtype="float64")
+    out: dict[str, Any] = {}
+    for name, v in (("resources_tied_up", np.where(tied, funded, 0.0)), ("insured", np.where(ins, funded, 0.0)),
+                    ("annual_cost", cost)):
+        out[name] = per_row(sums(v))
+        out[f"{name}_ref"] = per_row(sums(v * rate))
+    out["unfunded_ref"] = per_row(sums(np.where(F.codes == F.code("unfunded"), funded, 0.0) * rate))
+    gap = nan_cost.copy()
+    gap[:, 1:] |= nan_cost[:, :1]
+    gap = gap[exists]  # an unfunded part has no cost: the total is then unknown (NaN)
+    out["annual_cost"][gap] = np.nan
+    out["annual_cost_ref"][gap] = np.nan
+    first_row = first.copy()
+    first_row[:, 1:] = np.minimum(first[:, 1:], first[:, :1])
+    first_row = first_row[exists]
+
+    which, slot_k = np.nonzero(exists)  # row-major: profile, jurisdiction, then slot (the output order)
+    pj_k = pj_list[which]
+    p_k, j_k = pj_k // NJ, pj_k % NJ
+    vol_all = profiles["annual_trading_volume"].to_numpy(dtype="float64") * fx.factors(profiles["currency"], currency)
+    if len(unique_names) != len(names):
+        vol_all = vol_all[~names.duplicated().to_numpy()]
+    vol = np.concatenate([vol_all, np.full(len(P.categories), np.nan)])[p_k]
+    with np.errstate(over="ignore", invalid="ignore"):  # a vanishing volume gives an infinite cost per unit
+        bp = np.divide(out["annual_cost_ref"] * 1e4, vol, out=np.full(len(vol), np.nan), where=vol > 0)
+    bp[np.isinf(bp)] = np.nan  # JSON has no infinity
+    profile_text = np.concatenate([unique_names, P.categories.to_numpy(dtype=object)])
+    frame = pd.DataFrame({
+        "profile": profile_text[p_k], "jurisdiction": J.categories.to_numpy(dtype=object)[j_first[j_k]],
+        "scenario": np.array(("",) + tuple(scenarios), dtype=object)[slot_k],
+        "currency": C.categories.to_numpy(dtype=object)[C.codes[first_row]],
+        "resources_tied_up": out["resources_tied_up"], "insured": out["insured"], "annual_cost": out["annual_cost"],
+        "ref_currency": currency, "resources_tied_up_ref": out["resources_tied_up_ref"],
+        "insured_ref": out["insured_ref"], "annual_cost_ref": out["annual_cost_ref"], "trading_volume_ref": vol,
+        "cost_bp_of_volume": bp, "unfunded_ref": out["unfunded_ref"],
+    })
+    return frame[cols]

@@ -79,36 +79,78 @@ def allocate(
     n, T = len(amount), len(tranches)
     forms = list(dict.fromkeys(t.form for t in tranches))
     form_idx = np.array([forms.index(t.form) for t in tranches], dtype=int)
-    rates = np.column_stack([np.broadcast_to(t.rate, (n,)) for t in tranches]) if T else np.zeros((n, 0))
-    t_left = (np.column_stack([np.broadcast_to(t.limit, (n,)).astype("float64") for t in tranches])
-              if T else np.zeros((n, 0)))
-    f_left = np.full((n, len(forms)), np.inf)
+    # every tranche at one rate on every row (the usual case): one order of tranches for all rows
+    uniform = bool(n and T) and all(np.min(t.rate) == np.max(t.rate) for t in tranches)
+    # (rows, tranches) arrays in column-major order: the fill works a tranche (a column) at a time
+    rates = np.empty((1 if uniform else n, T), order="F")
+    t_left = np.empty((n, T), order="F")
+    for i, t in enumerate(tranches):
+        rates[:, i] = np.broadcast_to(t.rate, (n,))[:1] if uniform else t.rate
+        t_left[:, i] = t.limit
+    f_left = np.full((n, len(forms)), np.inf, order="F")
     for f, lim in (form_limits or {}).items():
         if f in forms:
             f_left[:, forms.index(f)] = np.maximum(np.broadcast_to(lim, (n,)), 0.0)
-    alloc = np.zeros((n, T))
+    alloc = np.zeros((n, T), order="F")
+    # tranches and forms with no limit on any row: their room never binds (inf − x = inf), so it is not tracked
+    t_open = np.isposinf(t_left).all(axis=0) if n else np.ones(T, dtype=bool)
+    f_open = np.isposinf(f_left).all(axis=0) if n else np.ones(len(forms), dtype=bool)
+    # a room that may be NaN (a NaN limit) makes NaN allocations wherever it ranks: it must be visited
+    t_nan = (np.isnan(t_left).any(axis=0) | np.isnan(f_left).any(axis=0)[form_idx]) if n else np.zeros(T, dtype=bool)
+    open_ = (t_open, f_open, t_nan)
     need = amount.copy()
     for f, share in (fixed or {}).items():
         if f not in forms or share <= 0:
             continue
         mask = form_idx == forms.index(f)
-        got = _fill(np.minimum(share * amount, need), rates, t_left, f_left, form_idx, mask)
+        got = _fill(np.minimum(share * amount, need), rates, t_left, f_left, form_idx, mask, uniform, open_)
         alloc += got
         need -= got.sum(axis=1)
-    alloc += _fill(need, rates, t_left, f_left, form_idx, np.ones(T, dtype=bool))
+    rest = _fill(need, rates, t_left, f_left, form_idx, np.ones(T, dtype=bool), uniform, open_)
+    if fixed:
+        alloc += rest
+    else:
+        alloc = rest
     unfunded = np.maximum(amount - alloc.sum(axis=1), 0.0)
     unfunded = np.where(unfunded <= 1e-9 * np.maximum(amount, 1.0), 0.0, unfunded)
     return alloc, unfunded
 
 
 def _fill(need: np.ndarray, rates: np.ndarray, t_left: np.ndarray, f_left: np.ndarray, form_idx: np.ndarray,
-          allowed: np.ndarray) -> np.ndarray:
-    """Greedy fill, cheapest tranche first, vectorised over rows (updates ``t_left`` and ``f_left``)."""
-    n, T = rates.shape
-    alloc = np.zeros((n, T))
-    if T == 0:
+          allowed: np.ndarray, uniform: bool = False, open_: tuple[np.ndarray, np.ndarray] | None = None
+          ) -> np.ndarray:
+    """Greedy fill, cheapest tranche first, vectorised over rows (updates ``t_left`` and ``f_left``).
+
+    Rows whose tranches rank in the same order (all rows, when every rate is the same on every row) are
+    filled together column by column; rows are grouped by their order only when rates differ by row (e.g.
+    insurance priced at each profile's storage mix), and a batch with many different orders is filled with
+    one gather per step.
+    """
+    n, T = len(need), rates.shape[1]
+    alloc = np.zeros((n, T), order="F")
+    if T == 0 or n == 0:
         return alloc
-    order = np.argsort(np.where(allowed[None, :], rates, np.inf), axis=1, kind="stable")
+    if uniform:  # the order of the first row is every row's
+        order = np.argsort(np.where(allowed, rates[0], np.inf), kind="stable")
+        _fill_in_order(need.copy(), order, alloc, t_left, f_left, form_idx, allowed, open_)
+        return alloc
+    # A tranche with nothing left (no room in it or in its form) takes nothing wherever it ranks: it is ranked
+    # last, so that rows differing only in the rate of such a tranche share one order.
+    ranked = np.where(allowed[None, :] & (t_left > 0) & (f_left[:, form_idx] > 0), rates, np.inf)
+    if (ranked == ranked[:1]).all():  # one order for every row
+        _fill_in_order(need.copy(), np.argsort(ranked[0], kind="stable"), alloc, t_left, f_left, form_idx, allowed,
+                       open_)
+        return alloc
+    order = np.argsort(ranked, axis=1, kind="stable")
+    if T <= 15:
+        pattern, first = _patterns(order, T)
+        if len(first) <= 16:
+            for p, r0 in enumerate(first):
+                rows = np.flatnonzero(pattern == p)
+                a, tl, fl = alloc[rows], t_left[rows], f_left[rows]
+                _fill_in_order(need[rows], order[r0], a, tl, fl, form_idx, allowed, open_)
+                alloc[rows], t_left[rows], f_left[rows] = a, tl, fl
+            return alloc
     rows = np.arange(n)
     need = need.copy()
     for k in range(T):
@@ -121,6 +163,42 @@ def _fill(need: np.ndarray, rates: np.ndarray, t_left: np.ndarray, f_left: np.nd
         f_left[rows, f] -= take
         need = need - take
     return alloc
+
+
+def _patterns(order: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """(pattern code per row, first row of each pattern) of the rows' tranche orders."""
+    import pandas as pd
+
+    key = order.astype(np.int64) @ (T ** np.arange(T, dtype=np.int64))
+    codes, uniq = pd.factorize(key)
+    first = np.empty(len(uniq), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return codes, first
+
+
+def _fill_in_order(need: np.ndarray, order: np.ndarray, alloc: np.ndarray, t_left: np.ndarray, f_left: np.ndarray,
+                   form_idx: np.ndarray, allowed: np.ndarray,
+                   open_: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+    """Greedy fill of rows that share one order of tranches, a column at a time (same arithmetic as the
+    general path; a tranche not allowed takes nothing; an unlimited tranche or form is not tracked)."""
+    T = alloc.shape[1]
+    t_open, f_open, t_nan = open_ if open_ is not None else (np.zeros(T, bool), np.zeros(f_left.shape[1], bool),
+                                                             np.ones(T, bool))
+    order = [t for t in order.tolist() if allowed[t]]
+    for k, t in enumerate(order):
+        f = form_idx[t]
+        room = None if t_open[t] else t_left[:, t]
+        if not f_open[f]:
+            room = f_left[:, f] if room is None else np.minimum(room, f_left[:, f])
+        take = np.maximum(need if room is None else np.minimum(need, room), 0.0)
+        alloc[:, t] += take
+        if not t_open[t]:
+            t_left[:, t] -= take
+        if not f_open[f]:
+            f_left[:, f] -= take
+        need = need - take
+        if room is None and not any(t_nan[u] for u in order[k + 1:]):
+            break  # an unlimited tranche took all that was needed: the rest take 0
 
 
 # -- the user's fixed mix -------------------------------------------------------------------------------

@@ -133,8 +133,8 @@ def child_batch(n: int, costs: bool = True, limit_mb: float | None = None) -> No
     elif hasattr(type(result), "costs"):
         t = time.perf_counter()
         try:
-            costs = result.costs
-            _emit(stage="costs", seconds=time.perf_counter() - t, rows=len(costs), max_rss_mb=_max_rss_mb())
+            cost_rows = len(result.costs)
+            _emit(stage="costs", seconds=time.perf_counter() - t, rows=cost_rows, max_rss_mb=_max_rss_mb())
         except Exception as e:  # noqa: BLE001 - a broken cost module is reported in the table, not fatal
             _emit(stage="costs", seconds=None, error=f"{type(e).__name__}: {e}"[:200])
     else:
@@ -157,6 +157,10 @@ def child_batch(n: int, costs: bool = True, limit_mb: float | None = None) -> No
             mismatches.append(key)
     _emit(stage="done", cpu=cpu, max_rss_mb=_max_rss_mb(), rss_before_mb=rss_before, floor_mismatches=mismatches)
     del ob
+    if costs and "costs" in result.__dict__:  # what merely writing the outputs costs: arrays of the tables' sizes and dtypes, fresh memory
+        _emit(stage="write_floor", seconds=output_floor([result.amounts, result.costs]))
+    else:
+        _emit(stage="write_floor", seconds=None)
     # not part of the batch path: the prose a large batch renders only when asked (every basis line and
     # the plug-ins' per-profile notes), timed up to TEXT_MAX_PROFILES profiles
     if getattr(result, "text_deferred", False) and n <= TEXT_MAX_PROFILES:
@@ -165,6 +169,27 @@ def child_batch(n: int, costs: bool = True, limit_mb: float | None = None) -> No
         _emit(stage="text", seconds=time.perf_counter() - t, rows=rendered, max_rss_mb=_max_rss_mb())
     else:
         _emit(stage="text", seconds=None)
+
+
+def output_floor(tables: list) -> float:
+    """Seconds numpy takes to allocate and fill one array per column of ``tables`` (same length, same dtype;
+    a categorical column's codes), held until the end as the pipeline holds its tables: the memory traffic
+    any implementation producing these tables pays, before computing anything."""
+    import numpy as np
+    import pandas as pd
+
+    held = []
+    t = time.perf_counter()
+    for table in tables:
+        for c in table.columns:
+            col = table[c]
+            dtype = col.cat.codes.dtype if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype
+            a = np.empty(len(table), dtype=dtype if dtype != object else np.int64)
+            a.fill(1)
+            held.append(a)
+    seconds = time.perf_counter() - t
+    del held
+    return seconds
 
 
 def child_naive(sample: int) -> None:
@@ -336,7 +361,7 @@ def run(sizes: tuple[int, ...], naive_sample: int, profile_size: int, cold_runs:
     started = dt.datetime.now().astimezone()
     report: dict = {"started": started.isoformat(timespec="seconds"), "machine": machine(), "batches": {},
                     "as_of": AS_OF.isoformat(), "reference": REFERENCE}
-    stages = ("generate", "floor", "validate", "compare", "costs", "done", "text")
+    stages = ("generate", "floor", "validate", "compare", "costs", "done", "write_floor", "text")
     steps = len(sizes) * len(stages) + 2 + (1 if profile_size else 0)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console) as bar:
@@ -359,8 +384,8 @@ def run(sizes: tuple[int, ...], naive_sample: int, profile_size: int, cold_runs:
 
             def on_line(rec: dict, n: int = n) -> None:
                 nxt = {"generate": "numpy floor", "floor": "validation", "validate": "compare",
-                       "compare": "costs", "costs": "checking", "done": "text on demand",
-                       "text": "done"}.get(rec.get("stage"), "")
+                       "compare": "costs", "costs": "checking", "done": "output floor",
+                       "write_floor": "text on demand", "text": "done"}.get(rec.get("stage"), "")
                 bar.update(task, advance=1, description=f"N = {n:,}: {nxt}")
 
             recs = _run_child(args, on_line)
@@ -487,7 +512,10 @@ def render(report: dict) -> tuple[str, str]:
                      verdict(tb["total"] <= TARGET_SECONDS_1M)))
         rows.append(("… peak memory ≤ 4 GB", f"{tb['rss'] / 1024:.2f} GB{partial}",
                      verdict(tb["rss"] / 1024 <= TARGET_GB_1M)))
-        rows.append(("… within 5× the numpy floor", f"{tb['total'] / tb['floor']:,.0f}×",
+        wf = big.get("write_floor", {}).get("seconds")
+        wf_txt = (f" (writing the two output tables alone: {_s(wf)} = {wf / tb['floor']:,.1f}× the floor)"
+                  if wf else "")
+        rows.append(("… within 5× the numpy floor", f"{tb['total'] / tb['floor']:,.0f}×{wf_txt}",
                      verdict(tb["total"] / tb["floor"] <= TARGET_FLOOR_RATIO)))
         if mid and mid["total"]:
             # like for like: without costs when the 10^6 run had none
@@ -517,7 +545,7 @@ def render(report: dict) -> tuple[str, str]:
         text_n, text = timed[-1] if timed else (None, None)
         lines += ["", f"Where the time goes at {m:,} profiles: validation {share['validate']:.0f} %, compare "
                       f"{share['compare']:.0f} %, costs {share['costs']:.0f} % of the total. Batches of "
-                      "20,000 profiles or more run the rules over every profile and keep every text column as a "
+                      "5,000 profiles or more run the rules over every profile and keep every text column as a "
                       "categorical; the per-row prose (each row's `basis` line and the plug-ins' per-profile "
                       "notes) is rendered when `result.obligations` or `result.warnings` is first read"
                       + (f" (at {text_n:,} profiles: {_s(text['seconds'])}, not counted above)" if text else "")
@@ -528,8 +556,8 @@ def render(report: dict) -> tuple[str, str]:
             "timed and how). Re-run with `make bench`.", "", section, ""]
     full += ["## Stages per batch (wall seconds)", "", "| profiles | generate (not counted) | numpy floor (best of 3) "
              "| validation | compare | costs | CPU | RSS before pipeline | peak RSS | floor check "
-             "| text on demand (not in the total) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+             "| writing the outputs alone | text on demand (not in the total) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for n in sorted(batches):
         b = batches[n]
         t = _totals(b)
@@ -539,7 +567,7 @@ def render(report: dict) -> tuple[str, str]:
             f"{_s(t['compare'], 3)} | {_s(t['costs'], 3)} | {_s(t['cpu'], 3)} | "
             f"{(b.get('done', {}).get('rss_before_mb') or 0) / 1024:.2f} GB | {(t['rss'] or 0) / 1024:.2f} GB | "
             f"{'same amounts' if mism == [] else ('differs: ' + ', '.join(mism) if mism else 'n/a')} | "
-            f"{_text_cell(b)} |")
+            f"{_s(b.get('write_floor', {}).get('seconds'), 3)} | {_text_cell(b)} |")
     plan = report.get("memory_plan") or {}
     notes = [f"- N = {int(k):,}: {v['why']} → {v['run']}" for k, v in plan.items() if v.get("why")]
     if notes:

@@ -165,7 +165,7 @@ class ComparisonResult:
 
     def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
         """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""
-        from .costs import cost_summary
+        from .cost_summary import cost_summary
 
         return cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
                             expand_scenarios=expand_scenarios)
@@ -381,7 +381,9 @@ def compare(
 #: batches at least this large are compared compact: the rules run over every profile as always, but the
 #: per-row prose (``basis`` lines, per-profile notes) is rendered only when ``obligations`` / ``warnings``
 #: is read (see ``jurisdictions.framework.compact_rows``)
-DEFER_TEXT_MIN_PROFILES = 20_000
+DEFER_TEXT_MIN_PROFILES = 5_000
+#: rendering deferred text shows a progress bar from this many profiles (about a second of rendering)
+TEXT_PROGRESS_MIN_PROFILES = 25_000
 
 
 def assessed_rows(j: Any, local: pd.DataFrame, day: dt.date, scenarios: Sequence[str], params: ParameterSet,
@@ -433,7 +435,7 @@ PROGRESS_MIN_PROFILES = 200_000
 @contextlib.contextmanager
 def _steps(n_profiles: int, what: str, jurisdictions: Sequence[Any]) -> Iterator[Callable[[str], None]]:
     """A progress bar (stderr, terminals only, batches that defer their text) over one step per market."""
-    bar = _progress_bar(None, n_profiles, DEFER_TEXT_MIN_PROFILES)
+    bar = _progress_bar(None, n_profiles, TEXT_PROGRESS_MIN_PROFILES)
     task = bar.add_task(what, total=len(jurisdictions)) if bar is not None else None
     started = []
 

@@ -32,10 +32,11 @@ profile's row position). Both give the same cost rows. Internally every text col
 codes: obligation kinds, overlap groups and profiles are grouped and looked up by code, never by string. The
 rows of each kind (a block of the table, as plug-ins emit them) are costed a chunk at a time and their cost
 rows appended in table order, so the table needs no sort (a table in another order is costed grouped by kind
-and put back in order once). The cost table's text
-columns are Categoricals: text that is constant per obligation kind, form and scenario is written once, and
-the few texts that carry a row's own amounts (the parts of a split insurance cover, an overlap member's
-standalone cost) are built once per distinct text, the amounts grouped by their rounded form (``compact``).
+and put back in order once). The cost table's text columns are Categoricals: text that is constant per
+obligation kind, form and scenario is written once, and the few texts that carry a row's own amounts (the
+parts of a split insurance cover, an overlap member's standalone cost) are built once per distinct text,
+the amounts grouped by their rounded form (``compact``; see ``comparisons/text_codes.py``). The summary per
+profile and market is ``comparisons/cost_summary.py``.
 """
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ from jurisdictions.framework import ParameterSet, PluginError
 
 from .assumptions import CAPACITY, COST_OF_CAPITAL, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
 from .funding import FundingMix, Tranche, allocate
+from .text_codes import TextCodes, TextPool, combine_keys, compact_codes, distinct_keys
 
 COST_COLUMNS: tuple[str, ...] = (
     "profile", "jurisdiction", "regime", "obligation", "scenario", "form", "funded_amount", "annual_cost",
@@ -91,160 +93,6 @@ def _amt(ccy: str, x: float) -> str:
     from .render import compact
 
     return f"{ccy} {compact(x)}"
-
-
-# -- text as codes ------------------------------------------------------------------------------------------
-
-@dataclass
-class _Codes:
-    """A text column as integer codes into its categories (a Categorical's own, or factorized)."""
-
-    codes: np.ndarray
-    categories: pd.Index
-    dtype: pd.CategoricalDtype | None = None  # the input's dtype, reused for the output when unchanged
-
-    @classmethod
-    def of(cls, column: pd.Series) -> "_Codes":
-        """Codes of ``column``; missing values read as ""."""
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            codes, cats, dtype = np.asarray(column.cat.codes), column.cat.categories, column.dtype
-        else:
-            codes, cats = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-            cats, dtype = pd.Index(np.asarray(cats, dtype=object), dtype=object), None
-        if len(codes) and codes.min() < 0:  # missing text: ""
-            blank = cats.get_loc("") if "" in cats else len(cats)
-            if blank == len(cats):
-                cats, dtype = cats.append(pd.Index([""], dtype=object)), None
-            codes = np.where(codes < 0, blank, codes)
-        return cls(codes, cats, dtype)
-
-    def code(self, text: str) -> int:
-        """The code of ``text`` (-1 when no row can have it)."""
-        try:
-            loc = self.categories.get_loc(text)
-        except KeyError:
-            return -1
-        return loc if isinstance(loc, (int, np.integer)) else -1
-
-    def text(self, code: int) -> str:
-        return str(self.categories[code])
-
-    def categorical(self, codes: np.ndarray) -> pd.Categorical:
-        dtype = self.dtype if self.dtype is not None else pd.CategoricalDtype(self.categories)
-        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-
-
-class _Pool:
-    """Distinct output texts of one column, each with its code (the Categorical's categories)."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.values: list[str] = []
-
-    def code(self, text: str) -> int:
-        c = self.index.get(text)
-        if c is None:
-            c = self.index[text] = len(self.values)
-            self.values.append(text)
-        return c
-
-    def codes(self, texts: Sequence[str]) -> np.ndarray:
-        return np.fromiter((self.code(t) for t in texts), dtype=np.int32, count=len(texts))
-
-    def by_key(self, key: np.ndarray, text: Callable[[int], str]) -> np.ndarray | int:
-        """Codes for small non-negative integer keys, ``text(k)`` built once per distinct key (a scalar when
-        all keys are equal)."""
-        if not len(key):
-            return np.zeros(0, dtype=np.int32)
-        present = np.flatnonzero(np.bincount(key))
-        if len(present) == 1:
-            return self.code(text(int(present[0])))
-        table = np.zeros(int(present[-1]) + 1, dtype=np.int32)
-        table[present] = self.codes([text(int(k)) for k in present])
-        return table[key]
-
-    def categorical(self, codes: np.ndarray) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(self.values, dtype=object)),
-                                         validate=False)
-
-
-def _distinct(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, one row per code) of a non-negative integer key: rows with equal keys share a code.
-    Keys up to a few times the number of rows are coded through a table (no hashing)."""
-    if not len(key):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    top = int(key.max())
-    if key.min() >= 0 and top < 4 * len(key) + (1 << 16):
-        present = np.flatnonzero(np.bincount(key, minlength=top + 1))
-        table = np.zeros(top + 1, dtype=np.int64)
-        table[present] = np.arange(len(present))
-        codes = table[key]
-        size = len(present)
-    else:
-        codes, uniq = pd.factorize(key)
-        size = len(uniq)
-    first = np.empty(size, dtype=np.int64)
-    first[codes] = np.arange(len(codes))  # a row of each code (the last write wins)
-    return codes, first
-
-
-def _combine(key: np.ndarray | None, codes: np.ndarray, size: int) -> np.ndarray:
-    """``key × size + codes`` as int64, re-coded when the product could overflow."""
-    codes = codes.astype(np.int64, copy=False)
-    if key is None:
-        return codes
-    if len(key) and (int(key.max()) + 1) * max(size, 1) >= 2 ** 62:
-        key = pd.factorize(key)[0].astype(np.int64)
-    return key * max(size, 1) + codes
-
-
-def compact_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """``comparisons.render.compact`` over an array: ``(codes, texts)`` with ``texts[codes[i]] ==
-    compact(values[i])``, formatting in Python only one value per distinct text.
-
-    ``compact`` writes 3 significant digits (``,.3g`` of the value ÷ 10^3k) or, below 1,000 and from a
-    thousand trillion up, a whole number (``,.0f``), so a value's text is fixed by its scale and its rounded
-    digits. Those are computed with numpy (a whole number by ``rint``, which rounds exact binary values half
-    to even as ``format`` does); values within 10^-6 of a rounding tie, negative, -0.0, NaN or infinite are
-    formatted one by one instead. Texts may repeat (``9.999`` and ``10.0`` both give ``10``).
-    """
-    x = np.asarray(values, dtype="float64").ravel()
-    with np.errstate(invalid="ignore", over="ignore"):
-        return _compact_codes(x)
-
-
-def _compact_codes(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    from .render import compact
-
-    n = len(x)
-    ok = np.isfinite(x) & (x >= 0) & ~np.signbit(x)
-    # scale: 0 below 1,000 (a whole number), then k, m, bn, tn (the thresholds compact compares with)
-    step = np.searchsorted(np.array([1e3, 1e6, 1e9, 1e12]), x, side="right")
-    q = x / np.array([1.0, 1e3, 1e6, 1e9, 1e12])[step]  # x / 1.0 is x: the whole-number case reads x itself
-    whole = (step == 0) | (q >= 1000)  # f"{x:,.0f}" below 1,000; f"{q:,.0f} tn" from 1,000 tn up
-    e = (q >= 10).astype(np.int64) + (q >= 100)  # 1 ≤ q < 1000: digits before the point − 1
-    mant = np.where(whole, q, q * np.array([100.0, 10.0, 1.0])[e])  # three significant digits before the point
-    clear = whole | (np.abs(mant - np.floor(mant) - 0.5) > 1e-6)
-    r = np.rint(mant)
-    ok &= clear & (r < 1e9)
-    # key: whole numbers r (below 1,000: 0 … 1,000; trillions: 4·3003 + 1001 + r); else scale, e and digits
-    key = np.where(whole, np.where(step == 0, 0, 4 * 3003 + 1001), 1001 + (step - 1) * 3003 + e * 1001)
-    key += np.where(ok, r, 0).astype(np.int64)
-    key[~ok] = -1
-    codes = np.empty(n, dtype=np.int64)
-    done = key >= 0
-    texts: list[str] = []
-    if done.any():
-        c, first = _distinct(key[done])
-        rows = np.flatnonzero(done)
-        texts = [compact(v) for v in x[rows[first]].tolist()]
-        codes[rows] = c
-    rest = np.flatnonzero(~done)
-    if len(rest):
-        c, first = _distinct(pd.factorize(x[rest], use_na_sentinel=False)[0])
-        codes[rest] = c + len(texts)
-        texts += [compact(v) for v in x[rest[first]].tolist()]
-    return codes, texts
 
 
 # -- context -------------------------------------------------------------------------------------------------
@@ -454,7 +302,7 @@ class _Out:
     """What the kinds write into: text pools, counts of cost rows per obligation row, per-row costs."""
 
     def __init__(self, n: int, overlap: bool):
-        self.form, self.assumptions, self.mix, self.note = _Pool(), _Pool(), _Pool(), _Pool()
+        self.form, self.assumptions, self.mix, self.note = TextPool(), TextPool(), TextPool(), TextPool()
         self.counts = np.zeros(n, dtype=np.int8)
         self.row_cost = np.zeros(n) if overlap else None  # each obligation row's total cost (overlap groups)
 
@@ -553,7 +401,7 @@ def _spread(codes: np.ndarray | int, sel: np.ndarray, n: int) -> np.ndarray | in
     return full
 
 
-def _split_texts(pool: _Pool, sc: np.ndarray, prefix: list[str], suffix: list[str], ccy: str,
+def _split_texts(pool: TextPool, sc: np.ndarray, prefix: list[str], suffix: list[str], ccy: str,
                  parts: list[tuple[str, np.ndarray, str]]) -> np.ndarray | int:
     """Assumption texts naming the insured parts (``prefix [cold part HKD 4.9 bn × 1 % + hot part HKD 200 m
     × 10 %] suffix``): one text per distinct combination of scenario and rounded amounts."""
@@ -567,8 +415,8 @@ def _split_texts(pool: _Pool, sc: np.ndarray, prefix: list[str], suffix: list[st
             cc, texts = compact_codes(values[has])
             c[has] = cc + 1
         shown.append((label, pct, c, texts))
-        key = _combine(key, c, len(texts) + 1)
-    codes, first = _distinct(key)
+        key = combine_keys(key, c, len(texts) + 1)
+    codes, first = distinct_keys(key)
 
     def text(r: int) -> str:
         joined = " + ".join(f"{label} {ccy} {texts[c[r] - 1]} × {pct}" for label, pct, c, texts in shown if c[r])
@@ -579,7 +427,7 @@ def _split_texts(pool: _Pool, sc: np.ndarray, prefix: list[str], suffix: list[st
     return table[codes]
 
 
-def _note_codes(pool: _Pool, form: str, sc: np.ndarray, funded: np.ndarray, amount: np.ndarray,
+def _note_codes(pool: TextPool, form: str, sc: np.ndarray, funded: np.ndarray, amount: np.ndarray,
                 limits: list[tuple[np.ndarray, list[str]]], fixed_share: float | None) -> np.ndarray | int:
     """Notes of the kept rows of one form: which limits bind, and whether a user's share was cut back."""
     if not limits and not fixed_share:
@@ -618,7 +466,7 @@ def _note_codes(pool: _Pool, form: str, sc: np.ndarray, funded: np.ndarray, amou
 _KIND = ("jurisdiction", "regime", "obligation", "funding_forms")  # the columns that make an obligation kind
 
 
-def _runs(col: dict[str, _Codes], n: int, limit: int | None) -> list[tuple[int, int]] | None:
+def _runs(col: dict[str, TextCodes], n: int, limit: int | None) -> list[tuple[int, int]] | None:
     """Blocks of consecutive rows of one kind, as (start, end); None when there are more than ``limit``.
 
     Plug-ins emit each kind's rows as one block, so a table from ``compare`` has a few dozen."""
@@ -635,7 +483,7 @@ def _runs(col: dict[str, _Codes], n: int, limit: int | None) -> list[tuple[int, 
     return list(zip(edges[:-1], edges[1:]))
 
 
-def _profile_positions(col: _Codes, profiles: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+def _profile_positions(col: TextCodes, profiles: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
     """A function from costed rows to their profiles' row positions in ``profiles``."""
     names = profiles["name"]
     cats = col.categories
@@ -681,16 +529,16 @@ def cost_table(
     if not valid.any():
         return empty_costs()
     n = len(amount)
-    col = {c: _Codes.of(obligations[c]) for c in _READ}
+    col = {c: TextCodes.of(obligations[c]) for c in _READ}
     runs = _runs(col, n, limit=4096)
     order = None
     if runs is None:  # not in blocks of one kind: cost the rows grouped by kind, then put them back in order
         key = None
         for c in _KIND:
-            key = _combine(key, col[c].codes, len(col[c].categories))
+            key = combine_keys(key, col[c].codes, len(col[c].categories))
         codes, uniq = pd.factorize(key)
         order = np.argsort(codes.astype(np.int16) if len(uniq) < 2 ** 15 else codes, kind="stable")
-        col = {c: _Codes(v.codes[order], v.categories, v.dtype) for c, v in col.items()}
+        col = {c: TextCodes(v.codes[order], v.categories, v.dtype) for c, v in col.items()}
         amount, valid = amount[order], valid[order]
         runs = _runs(col, n, limit=None)
     ctx = _Ctx(profiles, jurisdictions, parameters or {}, fx, as_of, currency, assumptions, funding)
@@ -703,7 +551,7 @@ def cost_table(
 CHUNK = 1 << 18  # obligation rows costed at a time: temporary arrays stay small and are reused
 
 
-def _cost_rows(ctx: _Ctx, col: dict[str, _Codes], amount: np.ndarray, valid: np.ndarray,
+def _cost_rows(ctx: _Ctx, col: dict[str, TextCodes], amount: np.ndarray, valid: np.ndarray,
                runs: list[tuple[int, int]], profile_pos: Callable[[np.ndarray], np.ndarray]
                ) -> tuple[pd.DataFrame, np.ndarray]:
     """The cost rows of obligation rows that come in blocks of one kind (``runs``), and their counts.
@@ -779,7 +627,7 @@ class _Table:
     slice.
     """
 
-    def __init__(self, bound: int, col: dict[str, _Codes], out: _Out):
+    def __init__(self, bound: int, col: dict[str, TextCodes], out: _Out):
         self.col, self.out, self.m = col, out, 0
         self.data: dict[str, np.ndarray] = {c: np.empty(bound) for c in ("funded_amount", "annual_cost", "unit_cost")}
         self.data["ties_up"] = np.empty(bound, dtype=bool)
@@ -873,7 +721,7 @@ class _Table:
         return pd.DataFrame({c: frame[c] for c in COST_COLUMNS}, copy=False)
 
 
-def _overlaps(out: _Out, col: dict[str, _Codes], grouped: np.ndarray, kind_ccy: np.ndarray
+def _overlaps(out: _Out, col: dict[str, TextCodes], grouped: np.ndarray, kind_ccy: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray] | None:
     """Members of one overlap group share resources: only the costliest member's rows keep their cost.
 
@@ -884,12 +732,12 @@ def _overlaps(out: _Out, col: dict[str, _Codes], grouped: np.ndarray, kind_ccy: 
     gi = np.flatnonzero(grouped)
     where = None  # (jurisdiction, scenario, overlap group): a few combinations
     for c in ("jurisdiction", "scenario", "overlap_group"):
-        where = _combine(where, col[c].codes[gi], len(col[c].categories))
-    where, combos = _distinct(where)
+        where = combine_keys(where, col[c].codes[gi], len(col[c].categories))
+    where, combos = distinct_keys(where)
     group = col["profile"].codes[gi].astype(np.int64) * len(combos) + where
     size = len(col["profile"].categories) * len(combos)
     if size > 4 * len(gi) + (1 << 16):  # many profiles named, few grouped rows: number the groups
-        group, firsts = _distinct(group)
+        group, firsts = distinct_keys(group)
         size = len(firsts)
     per_row = out.row_cost[gi]
     best = np.full(size, -np.inf)
@@ -904,141 +752,10 @@ def _overlaps(out: _Out, col: dict[str, _Codes], grouped: np.ndarray, kind_ccy: 
     ab, car = gi[member], carrier_row[member]
     cost_code, cost_text = compact_codes(out.row_cost[ab])
     og, ob, cur = col["overlap_group"], col["obligation"], col["currency"]
-    key = _combine(_combine(_combine(og.codes[ab].astype(np.int64), ob.codes[car], len(ob.categories)),
+    key = combine_keys(combine_keys(combine_keys(og.codes[ab].astype(np.int64), ob.codes[car], len(ob.categories)),
                             kind_ccy[ab], len(cur.categories)), cost_code, len(cost_text))
-    codes, first = _distinct(key)
+    codes, first = distinct_keys(key)
     notes = [f"overlap group {og.text(og.codes[r])}: met by the resources held for {ob.text(ob.codes[c])} "
              f"(standalone cost {cur.text(kind_ccy[r])} {cost_text[k]} a year, not counted)"
              for r, c, k in zip(ab[first].tolist(), car[first].tolist(), cost_code[first].tolist())]
     return ab, out.note.codes(notes)[codes]
-
-
-# -- summary -------------------------------------------------------------------------------------------------
-
-def cost_summary(costs: pd.DataFrame, profiles: pd.DataFrame, fx: Any, currency: str,
-                 scenarios: Sequence[str] = ("central",), expand_scenarios: bool = False) -> pd.DataFrame:
-    """Per profile and jurisdiction: resources tied up, insured amount, annual cost, cost in bp of volume.
-
-    Jurisdictions with scenario rows (Japan's proposed reserve) get one row per scenario of the comparison,
-    each counting the scenario's rows plus the jurisdiction's scenario-free rows. Other jurisdictions get one
-    row with an empty scenario, or (``expand_scenarios=True``, as plans need) the same figures under each
-    scenario. ``cost_bp_of_volume`` = annual cost ÷ the profile's annual trading volume × 10,000.
-
-    ``costs`` may have categorical or object text columns. Rows are grouped on integer keys (profile
-    position, jurisdiction, scenario) through tables, summed by ``np.bincount`` (no hashing, no sort): each
-    (profile, jurisdiction) is summed once per scenario and once for its scenario-free rows, and a scenario's
-    row adds the two.
-    """
-    cols = ["profile", "jurisdiction", "scenario", "currency", "resources_tied_up", "insured", "annual_cost",
-            "ref_currency", "resources_tied_up_ref", "insured_ref", "annual_cost_ref", "trading_volume_ref",
-            "cost_bp_of_volume", "unfunded_ref"]
-    if costs.empty:
-        return pd.DataFrame(columns=cols)
-    P, J, S, C, F = (_Codes.of(costs[c]) for c in ("profile", "jurisdiction", "scenario", "currency", "form"))
-    # order: profiles as given, jurisdictions as they appear, scenarios as asked
-    names = profiles["name"]
-    if len(P.categories) == len(names) and P.categories.equals(pd.Index(names.to_numpy())):
-        unique_names, p_rank = names.to_numpy(dtype=object), P.codes.astype(np.int64)  # the compact form
-        n_named = len(names)
-    else:
-        first_of = ~names.duplicated().to_numpy()
-        unique_names = names.to_numpy(dtype=object)[first_of]
-        look = pd.Index(unique_names).get_indexer(P.categories)
-        n_named = len(unique_names)
-        p_rank = np.where(look >= 0, look, n_named + np.arange(len(P.categories)))[P.codes].astype(np.int64)
-    j_first = pd.unique(J.codes)
-    j_rank = np.empty(len(J.categories), dtype=np.int64)
-    j_rank[j_first] = np.arange(len(j_first))
-    NJ = max(len(j_first), 1)
-    pj = p_rank * NJ + j_rank[J.codes]  # ordered as the output: profile, then jurisdiction
-    present = np.bincount(pj)
-    pj_list = np.flatnonzero(present)
-    pj_index = np.zeros(len(present), dtype=np.int64)
-    pj_index[pj_list] = np.arange(len(pj_list))
-    row_pj = pj_index[pj]
-    del pj, present, pj_index
-    # each row's slot: 0 scenario-free, i for the i-th scenario asked, -1 another scenario (not summed)
-    W = len(scenarios) + 1
-    blank = S.code("")
-    slot_of = np.full(len(S.categories), -1, dtype=np.int64)
-    for i, s in enumerate(scenarios, start=1):
-        if S.code(s) >= 0 and slot_of[S.code(s)] < 0:
-            slot_of[S.code(s)] = i
-    if blank >= 0:
-        slot_of[blank] = 0
-    slot = slot_of[S.codes]
-    has_sc = np.zeros(len(pj_list), dtype=bool)
-    has_sc[row_pj[S.codes != blank]] = True
-    used = slot >= 0
-    g = np.where(used, row_pj * W + slot, 0)
-    G = len(pj_list) * W
-
-    def sums(values: np.ndarray) -> np.ndarray:
-        w = np.where(used & ~np.isnan(values), values, 0.0)  # pandas sums skip NaN
-        return np.bincount(g, weights=w, minlength=G).reshape(-1, W)
-
-    count = np.bincount(g[used], minlength=G).reshape(-1, W)
-    nan_cost = np.bincount(g, weights=(used & np.isnan(costs["annual_cost"].to_numpy(dtype="float64"))),
-                           minlength=G).reshape(-1, W) > 0
-    first = np.full(G, len(g), dtype=np.int64)
-    rows = np.flatnonzero(used)
-    first[g[rows[::-1]]] = rows[::-1]  # each group's first row (the last write wins)
-    first = first.reshape(-1, W)
-    # which (profile, jurisdiction, slot) rows the summary has: scenario rows for jurisdictions with scenarios
-    # (or all, expanded), the scenario-free row for the others
-    exists = np.zeros((len(pj_list), W), dtype=bool)
-    wide = has_sc | expand_scenarios
-    exists[:, 1:] = wide[:, None] & ((count[:, 1:] + count[:, :1]) > 0)
-    if not expand_scenarios:
-        exists[:, 0] = ~has_sc & (count[:, 0] > 0)
-
-    def per_row(base: np.ndarray) -> np.ndarray:
-        """Each summary row's figure: the slot's sum, plus the scenario-free sum in scenario slots."""
-        full = base.copy()
-        full[:, 1:] += base[:, :1]
-        return full[exists]
-
-    funded = costs["funded_amount"].to_numpy(dtype="float64")
-    rates = np.full(len(C.categories), np.nan)
-    for c in np.flatnonzero(np.bincount(C.codes, minlength=len(C.categories))).tolist():
-        rates[c] = fx.rate(C.text(c), currency)
-    rate = rates[C.codes]
-    ins = F.codes == F.code("insurance")
-    tied = costs["ties_up"].to_numpy(dtype=bool)
-    cost = costs["annual_cost"].to_numpy(dtype="float64")
-    out: dict[str, Any] = {}
-    for name, v in (("resources_tied_up", np.where(tied, funded, 0.0)), ("insured", np.where(ins, funded, 0.0)),
-                    ("annual_cost", cost)):
-        out[name] = per_row(sums(v))
-        out[f"{name}_ref"] = per_row(sums(v * rate))
-    out["unfunded_ref"] = per_row(sums(np.where(F.codes == F.code("unfunded"), funded, 0.0) * rate))
-    gap = nan_cost.copy()
-    gap[:, 1:] |= nan_cost[:, :1]
-    gap = gap[exists]  # an unfunded part has no cost: the total is then unknown (NaN)
-    out["annual_cost"][gap] = np.nan
-    out["annual_cost_ref"][gap] = np.nan
-    first_row = first.copy()
-    first_row[:, 1:] = np.minimum(first[:, 1:], first[:, :1])
-    first_row = first_row[exists]
-
-    which, slot_k = np.nonzero(exists)  # row-major: profile, jurisdiction, then slot (the output order)
-    pj_k = pj_list[which]
-    p_k, j_k = pj_k // NJ, pj_k % NJ
-    vol_all = profiles["annual_trading_volume"].to_numpy(dtype="float64") * fx.factors(profiles["currency"], currency)
-    if len(unique_names) != len(names):
-        vol_all = vol_all[~names.duplicated().to_numpy()]
-    vol = np.concatenate([vol_all, np.full(len(P.categories), np.nan)])[p_k]
-    with np.errstate(over="ignore", invalid="ignore"):  # a vanishing volume gives an infinite cost per unit
-        bp = np.divide(out["annual_cost_ref"] * 1e4, vol, out=np.full(len(vol), np.nan), where=vol > 0)
-    bp[np.isinf(bp)] = np.nan  # JSON has no infinity
-    profile_text = np.concatenate([unique_names, P.categories.to_numpy(dtype=object)])
-    frame = pd.DataFrame({
-        "profile": profile_text[p_k], "jurisdiction": J.categories.to_numpy(dtype=object)[j_first[j_k]],
-        "scenario": np.array(("",) + tuple(scenarios), dtype=object)[slot_k],
-        "currency": C.categories.to_numpy(dtype=object)[C.codes[first_row]],
-        "resources_tied_up": out["resources_tied_up"], "insured": out["insured"], "annual_cost": out["annual_cost"],
-        "ref_currency": currency, "resources_tied_up_ref": out["resources_tied_up_ref"],
-        "insured_ref": out["insured_ref"], "annual_cost_ref": out["annual_cost_ref"], "trading_volume_ref": vol,
-        "cost_bp_of_volume": bp, "unfunded_ref": out["unfunded_ref"],
-    })
-    return frame[cols]

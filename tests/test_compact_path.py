@@ -194,6 +194,7 @@ def test_compact_table_refuses_rows_of_unknown_profiles():
 def test_rendering_deferred_text_shows_progress_on_a_terminal(monkeypatch, capsys, batches):
     frame = batches["examples"]
     monkeypatch.setattr(compare_module, "DEFER_TEXT_MIN_PROFILES", 1)
+    monkeypatch.setattr(compare_module, "TEXT_PROGRESS_MIN_PROFILES", 1)
     result = compare(frame, ["JP", "EU"], as_of=AS_OF)
     assert result.text_deferred
     capsys.readouterr()

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from comparisons import compare
 from comparisons.assumptions import CostAssumptions, load_assumptions
-from comparisons.costs import cost_summary, cost_table
+from comparisons.costs import cost_table
 from comparisons.fx import FxSnapshot
 from comparisons.funding import FundingMix
 from comparisons.load import load_profiles

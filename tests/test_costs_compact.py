@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate_profiles
 from comparisons import compare
 from comparisons.assumptions import CostAssumptions, load_assumptions
-from comparisons.costs import COST_COLUMNS, NUMBER_COLUMNS, compact_codes, cost_summary, cost_table
+from comparisons.cost_summary import cost_summary
+from comparisons.costs import COST_COLUMNS, NUMBER_COLUMNS, cost_table
+from comparisons.text_codes import compact_codes
 from comparisons.funding import FundingMix
 from comparisons.load import load_profiles
 from comparisons.render import compact

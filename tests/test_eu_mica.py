@@ -1,7 +1,6 @@
 """EU MiCA: worked examples computed by hand from Art. 67(1), Annex IV and Art. 70(3)."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from comparisons import compare
 from comparisons.funding import FundingError, FundingMix, Tranche, allocate, load_funding
 from tests.conftest import AS_OF, make_profile
-from comparisons.costs import cost_summary
+from comparisons.cost_summary import cost_summary
 from tests.test_costs import BN, FX, HK_2PC_HOT, M, XX_J, by_form, xx_costs
 
 

@@ -5,7 +5,6 @@ fails the build.
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, percent, services_of
+from jurisdictions.framework import ParameterValue, money, number, percent, percents, services_of
 
 
 def is_custodian(profiles: pd.DataFrame) -> np.ndarray:
@@ -83,13 +83,13 @@ def basis_capital(floor: float, mult: float, opex: np.ndarray, amount: np.ndarra
 
 def basis_hot_cover(ratio: float, assets: np.ndarray, share: np.ndarray, amount: np.ndarray) -> pd.Series:
     """``1 × EUR 200,000,000 × 4 % [hot share] = EUR 8,000,000``."""
-    pct = pd.Series(np.asarray(share, dtype="float64")).map(percent)
+    pct = percents(np.asarray(share, dtype="float64"))
     return (number(ratio) + " × " + money("EUR", assets) + " × " + pct + " [hot share] = " + money("EUR", amount))
 
 
 def basis_shortfall(share: np.ndarray, cap: float, assets: np.ndarray, amount: np.ndarray) -> pd.Series:
     """``max(0, 12 % − 10 % [cap]) × EUR 50,000,000 = EUR 1,000,000``."""
-    pct = pd.Series(np.asarray(share, dtype="float64")).map(percent)
+    pct = percents(np.asarray(share, dtype="float64"))
     return ("max(0, " + pct + " − " + percent(cap) + " [cap]) × " + money("EUR", assets) + " = "
             + money("EUR", amount))
 

@@ -214,3 +214,26 @@ def test_side_by_side_of_a_deferred_batch_needs_no_rendering(batches):
     for value in ("amount_ref", "amount"):
         pd.testing.assert_frame_equal(lazy.side_by_side(value), eager.side_by_side(value))
     assert "obligations" not in lazy.__dict__  # the basis lines were never rendered
+
+
+def test_json_text_holds_the_to_dict_document(batches):
+    """``to_json`` writes the tables with pandas' encoder: the same keys, rows and values as ``to_dict``
+    (floats to 15 decimal places: within 1e-15 relative of the exact value)."""
+    import json
+    import math
+
+    result = compare(batches["examples"], ["JP", "EU", "HK"], as_of=AS_OF, scenarios=["all"])
+    text, doc = json.loads(result.to_json()), json.loads(json.dumps(result.to_dict(), default=str))
+    assert list(text) == list(doc) == ["as_of", "currency", "fx", "scenarios", "in_force_only", "jurisdictions",
+                                       "obligations", "costs", "warnings"]
+    for key in ("obligations", "costs"):
+        assert len(text[key]) == len(doc[key]) > 0
+        for got, want in zip(text[key], doc[key]):
+            assert list(got) == list(want)
+            for field, value in want.items():
+                if isinstance(value, float):
+                    assert math.isclose(got[field], value, rel_tol=1e-15), (key, field)
+                else:
+                    assert got[field] == value, (key, field)
+    assert text["obligations"][0]["funding_forms"] == ["own_funds"]  # JP minimum capital: a list, not "a;b"
+    assert {k: text[k] for k in ("as_of", "fx", "warnings")} == {k: doc[k] for k in ("as_of", "fx", "warnings")}

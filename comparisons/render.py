@@ -53,16 +53,22 @@ def _cell(rows: pd.DataFrame, ref_ccy: str, show_local: bool, notes: dict[str, i
     return cell
 
 
-def side_by_side_tables(result: Any, show_local: bool = True) -> list[Table]:
-    """One rich table per profile: rows = categories (in the fixed order capital, liquidity, loss cover,
-    custody, client money, so that capital sits against capital across markets), columns = jurisdictions
-    (headed with their currency), cells = obligations. Reasons for blank amounts are footnotes below."""
-    ob = result.obligations
+def side_by_side_tables(result: Any, show_local: bool = True, limit: int | None = None) -> list[Table]:
+    """One rich table per profile (the first ``limit`` profiles): rows = categories (in the fixed order
+    capital, liquidity, loss cover, custody, client money, so that capital sits against capital across
+    markets), columns = jurisdictions (headed with their currency), cells = obligations. Reasons for blank
+    amounts are footnotes below. Read from the compact table: no ``basis`` line is rendered for a table."""
+    ob = result.amounts
+    names = result.profiles["name"]
+    if limit is not None and len(names) > limit:
+        ob = ob[ob["profile"].cat.codes.to_numpy() < limit]
+        names = names.iloc[:limit]
+    ob = ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
     codes = [j.code for j in result.jurisdictions]
     ccys = {j.code: j.currency for j in result.jurisdictions}
     by_profile = dict(tuple(ob.groupby("profile", sort=False)))
     tables = []
-    for name in result.profiles["name"]:
+    for name in names:
         rows = by_profile.get(name, ob.iloc[:0])
         t = Table(title=Text(f"{name} — amounts in {result.currency} (local in brackets)", style="bold"), title_justify="left",
                   show_lines=True, expand=False, caption_justify="left")

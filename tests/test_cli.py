@@ -183,3 +183,32 @@ def test_explain_without_profile_explains_every_profile_of_the_file(examples):
 def test_explain_unknown_profile_exits_2(examples):
     r = run("explain", str(examples), "-p", "Tokyo large exchang", "-j", "EU", "-o", "prudential_safeguards")
     assert r.returncode == 2 and "did you mean 'Tokyo large exchange (illustrative)'" in " ".join(r.stderr.split())
+
+
+def test_a_large_batch_on_the_terminal_shows_the_first_tables_and_says_how_to_get_the_rest(tmp_path):
+    from benchmarks.generate import generate_profiles
+
+    from comparisons.cli.compare_cmd import TABLE_MAX_PROFILES
+
+    big = tmp_path / "big.csv"
+    generate_profiles(TABLE_MAX_PROFILES + 5, seed=4).to_csv(big, index=False)
+    r = run("compare", str(big), "-j", "EU", "-j", "HK")
+    assert r.returncode == 0, r.stderr
+    assert "exchange-0000040 — amounts in USD" in r.stdout  # the 40th profile's table
+    assert "exchange-0000041 — amounts" not in r.stdout
+    assert "… 5 more profiles not shown as tables: --format csv or --format json" in r.stdout
+    # the cost summary lists the profiles shown, not the others
+    assert "exchange-00000" in r.stdout and "exchange-0000045" not in r.stdout
+    # every row is in the CSV
+    csv = run("compare", str(big), "-j", "EU", "-j", "HK", "--format", "csv")
+    assert csv.stdout.count("\nexchange-0000045,") == 2 + 6  # EU 2 rows, HK 6 rows
+
+
+def test_many_warnings_are_counted_after_the_first_ones(capsys):
+    from comparisons.cli.app import MAX_WARNINGS_SHOWN, print_warnings
+
+    print_warnings([{"jurisdiction": "EU", "profile": f"p{i}", "message": f"note {i}"}
+                    for i in range(MAX_WARNINGS_SHOWN + 3)])
+    err = capsys.readouterr().err
+    assert f"note {MAX_WARNINGS_SHOWN - 1}" in err and f"note {MAX_WARNINGS_SHOWN}\n" not in err
+    assert "… and 3 more warnings (all of them: --format json, key 'warnings')" in err

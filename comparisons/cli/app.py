@@ -91,7 +91,23 @@ def sys_stdout_write(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+#: warnings printed on the terminal; the rest are counted (all of them: --format json, key "warnings")
+MAX_WARNINGS_SHOWN = 200
+
+
 def print_warnings(warnings) -> None:
+    if len(warnings) > MAX_WARNINGS_SHOWN:
+        more = len(warnings) - MAX_WARNINGS_SHOWN
+        warnings = list(warnings)[:MAX_WARNINGS_SHOWN]
+    else:
+        more = 0
+    _print_each_warning(warnings)
+    if more:
+        console_err.print(f"[yellow]warning:[/] … and {more:,} more warnings (all of them: --format json, "
+                          "key 'warnings')", highlight=False)
+
+
+def _print_each_warning(warnings) -> None:
     for w in warnings:
         who = " ".join(x for x in (w.get("jurisdiction", ""), w.get("profile", "")) if x)
         style = "yellow" if w.get("level", "warning") == "warning" else "dim"

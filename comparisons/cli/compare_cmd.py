@@ -12,6 +12,10 @@ from .app import (
 )
 
 
+#: the terminal shows the tables of this many profiles; a larger batch is for --format csv / json
+TABLE_MAX_PROFILES = 40
+
+
 def print_result_table(result, out=None) -> None:
     """The side-by-side tables, the FX line and the warnings, on the terminal."""
     from ..render import legend, side_by_side_tables
@@ -19,12 +23,16 @@ def print_result_table(result, out=None) -> None:
     con = out or console
     con.print(f"[bold]xjur[/] as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "
               f"({result.fx.source}) · reference currency {result.currency}", highlight=False)
-    for t in side_by_side_tables(result):
+    for t in side_by_side_tables(result, limit=TABLE_MAX_PROFILES):
         con.print(t)
+    more = len(result.profiles) - TABLE_MAX_PROFILES
+    if more > 0:
+        con.print(f"[yellow]… {more:,} more profiles not shown as tables:[/] --format csv or --format json "
+                  "(with --output FILE) gives every row", highlight=False)
     con.print(legend())
     from .plan_cmd import print_cost_section
 
-    print_cost_section(result, con)
+    print_cost_section(result, con, max_profiles=TABLE_MAX_PROFILES)
 
 
 @app.command("compare")

@@ -46,15 +46,18 @@ def cost_summary_table(summary, currency: str, title: str, first_col: str | None
     return t
 
 
-def print_cost_section(result, con=None) -> None:
-    """The cost section under ``xjur compare``'s side-by-side tables."""
+def print_cost_section(result, con=None, max_profiles: int | None = None) -> None:
+    """The cost section under ``xjur compare``'s side-by-side tables (the first ``max_profiles`` profiles)."""
     con = con or console
     costs = result.costs
     if costs.empty:
         return
     fixed = f", with the fixed mix of {result.funding.origin}" if result.funding else ""
+    summary = result.cost_summary()
+    if max_profiles is not None and len(result.profiles) > max_profiles:
+        summary = summary[summary["profile"].isin(result.profiles["name"].iloc[:max_profiles])]
     con.print(cost_summary_table(
-        result.cost_summary(), result.currency,
+        summary, result.currency,
         f"Annual cost of the obligations (cheapest allowed funding{fixed}), in {result.currency}; "
         "Japanese reserve scenarios one by one"))
     _print_legend(con, costs)

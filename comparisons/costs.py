@@ -22,7 +22,7 @@ cost is not modelled.
 
 Obligations of one ``overlap_group`` are met by the same resources: the group costs what its costliest
 member costs; the other members' rows show 0 and name the member that carries the cost. Groups are resolved
-among rows of the same profile, jurisdiction and scenario.
+among rows of the same profile, jurisdiction and scenario (``comparisons/cost_overlaps.py``).
 
 All functions are vectorised over profiles: loops run over obligation kinds and funding forms only.
 
@@ -35,8 +35,10 @@ rows appended in table order, so the table needs no sort (a table in another ord
 and put back in order once). The cost table's text columns are Categoricals: text that is constant per
 obligation kind, form and scenario is written once, and the few texts that carry a row's own amounts (the
 parts of a split insurance cover, an overlap member's standalone cost) are built once per distinct text,
-the amounts grouped by their rounded form (``compact``; see ``comparisons/text_codes.py``). The summary per
-profile and market is ``comparisons/cost_summary.py``.
+the amounts grouped by their rounded form (``compact``; see ``comparisons/text_codes.py``). The table's
+columns are written once, in order, into arrays reserved for the most rows possible; what is kept per
+obligation row for the whole table is its count of cost rows (and, for rows in overlap groups only, their
+costs and where their cost rows start). The summary per profile and market is ``comparisons/cost_summary.py``.
 """
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ import pandas as pd
 from jurisdictions.framework import ParameterSet, PluginError
 
 from .assumptions import CAPACITY, COST_OF_CAPITAL, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
+from .cost_overlaps import Overlaps
 from .funding import FundingMix, Tranche, allocate
 from .text_codes import TextCodes, TextPool, combine_keys, compact_codes, distinct_keys
 
@@ -164,7 +167,7 @@ class _Ctx:
 class _Kind:
     """The rows of one obligation kind (jurisdiction, regime, obligation, funding forms)."""
 
-    rows: np.ndarray  # the obligation rows (positions in the table)
+    rows: np.ndarray | slice  # the obligation rows (positions in the table; a slice when consecutive)
     code: str
     regime: str
     obligation: str
@@ -179,7 +182,7 @@ class _Kind:
 
     @property
     def n(self) -> int:
-        return len(self.rows)
+        return len(self.amount)
 
     @property
     def pos(self) -> np.ndarray:
@@ -195,6 +198,8 @@ class _Block:
     keep: np.ndarray  # (rows, frames) bool: row-major order is the order of the cost rows
     frames: list[dict[str, Any]]
     rate: float  # FX rate of the kind's currency into the reference currency
+    total: np.ndarray | None = None  # each row's total cost (rows in overlap groups only)
+    counts: np.ndarray | None = None  # each row's number of cost rows (None: one each)
 
 
 # -- tranches and limits (per kind) --------------------------------------------------------------------------
@@ -299,12 +304,11 @@ def _form_limits(ctx: _Ctx, kind: _Kind, spec: Any, forms: Sequence[str]
 # -- the cost rows of one kind -------------------------------------------------------------------------------
 
 class _Out:
-    """What the kinds write into: text pools, counts of cost rows per obligation row, per-row costs."""
+    """What the kinds write into: text pools, and counts of cost rows per obligation row."""
 
-    def __init__(self, n: int, overlap: bool):
+    def __init__(self, n: int):
         self.form, self.assumptions, self.mix, self.note = TextPool(), TextPool(), TextPool(), TextPool()
         self.counts = np.zeros(n, dtype=np.int8)
-        self.row_cost = np.zeros(n) if overlap else None  # each obligation row's total cost (overlap groups)
 
 
 def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
@@ -327,7 +331,8 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
     tranches, form_text = _tranches(ctx, kind, forms, spec)
     limits = _form_limits(ctx, kind, spec, forms)
     fixed = ctx.funding.for_obligation(code, obligation) if ctx.funding else {}
-    alloc, unfunded = allocate(amount, tranches, {f: np.minimum.reduce([x for x, _ in parts])
+    alloc, unfunded = allocate(amount, tranches, {f: parts[0][0] if len(parts) == 1 else
+                                                  np.minimum.reduce([x for x, _ in parts])
                                                   for f, parts in limits.items()}, fixed)
     zero = amount <= 0
     keeps: list[np.ndarray] = []
@@ -339,7 +344,9 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
 
     for form in list(dict.fromkeys(t.form for t in tranches)):
         idx = [i for i, t in enumerate(tranches) if t.form == form]
-        funded = alloc[:, idx].sum(axis=1)
+        funded = alloc[:, idx[0]] + 0.0  # the sum over the form's tranches, as numpy sums (from +0.0)
+        for i in idx[1:]:
+            funded += alloc[:, i]
         cost = sum(alloc[:, i] * tranches[i].rate for i in idx)
         keep = (funded > 0) & ~zero
         sel = np.flatnonzero(keep)
@@ -384,12 +391,12 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
                        "assumptions": out.assumptions.code(NO_COST), "mix": out.mix.code(""),
                        "note": out.note.code(NOTHING_TO_FUND), "ties_up": False})
     keep = np.empty((n, len(keeps)), dtype=bool)
+    counts = np.zeros(n, dtype=np.int8)
     for j, k in enumerate(keeps):
         keep[:, j] = k
-    out.counts[kind.rows] = keep.sum(axis=1)
-    if total is not None and out.row_cost is not None:
-        out.row_cost[kind.rows] = total
-    return _Block(kind, keep, frames, rate)
+        counts += k  # summed a frame at a time (a sum along the short axis is slow)
+    out.counts[kind.rows] = counts
+    return _Block(kind, keep, frames, rate, total, counts)
 
 
 def _spread(codes: np.ndarray | int, sel: np.ndarray, n: int) -> np.ndarray | int:
@@ -561,9 +568,7 @@ def _cost_rows(ctx: _Ctx, col: dict[str, TextCodes], amount: np.ndarray, valid: 
     """
     n = len(amount)
     grouped = (col["overlap_group"].codes != col["overlap_group"].code("")) & valid
-    overlap = bool(grouped.any())
-    out = _Out(n, overlap)
-    kind_ccy = np.zeros(n, dtype=np.int32) if overlap else None  # each row's cost currency (overlap notes)
+    out = _Out(n)
     frames_at_most: dict[tuple[int, ...], int] = {}
     first: dict[tuple[int, ...], int] = {}  # each kind's first costed row: its category and currency
     bound = 0
@@ -578,15 +583,18 @@ def _cost_rows(ctx: _Ctx, col: dict[str, TextCodes], amount: np.ndarray, valid: 
             first[key] = s + int(np.argmax(valid[s:e]))
         bound += some * frames_at_most[key]
     table = _Table(bound, col, out)
+    in_groups = int(np.count_nonzero(grouped))
+    overlaps = Overlaps(col, in_groups, bound) if in_groups else None
     for s, e in runs:
         for c0 in range(s, e, CHUNK):
             c1 = min(e, c0 + CHUNK)
-            rows = np.arange(c0, c1)
             v = valid[c0:c1]
-            if not v.all():
-                rows = rows[v]
-            if not len(rows):
-                continue
+            if v.all():
+                rows: np.ndarray | slice = slice(c0, c1)
+            else:
+                rows = np.flatnonzero(v) + c0
+                if not len(rows):
+                    continue
             sc_codes = col["scenario"].codes[rows]
             present = np.flatnonzero(np.bincount(sc_codes))
             local = np.zeros(int(present[-1]) + 1, dtype=np.int8 if len(present) < 128 else np.int64)
@@ -603,12 +611,15 @@ def _cost_rows(ctx: _Ctx, col: dict[str, TextCodes], amount: np.ndarray, valid: 
                 amount=amount[rows], sc=local[sc_codes], scenarios=[col["scenario"].text(int(c)) for c in present],
                 profile_pos=profile_pos,
             )
-            in_groups = overlap and bool(grouped[rows].any())
+            g = grouped[rows] if overlaps is not None else None
+            in_groups = g is not None and bool(g.any())
             block = _kind_costs(ctx, kind, out, in_groups)
-            table.write(block, c0, c1, in_groups)
-            if kind_ccy is not None:
-                kind_ccy[rows] = kind.codes["currency"]
-    absorbed = _overlaps(out, col, grouped, kind_ccy) if overlap else None
+            total = block.total if block.total is not None else np.zeros(kind.n)  # not funding: costs 0
+            starts = table.write(block, c0, c1, in_groups)
+            if in_groups:
+                overlaps.add(rows, g, total, starts, out.counts[rows], kind.codes["jurisdiction"],
+                             kind.codes["currency"])
+    absorbed = overlaps.absorbed(out.note) if overlaps is not None else None
     return table.frame(absorbed, ctx.ref), out.counts
 
 
@@ -620,46 +631,49 @@ def _code_dtype(size: int) -> type:
 class _Table:
     """The cost table being written, block after block, in order.
 
-    Its columns are reserved for the most rows the blocks can make; only the part written is touched (and
-    so takes memory). A block of consecutive obligation rows of one kind fills the next stretch of the
-    table: each column laid out as (rows × frames) and compressed by the block's keep mask, whose row-major
-    order is the table's order. Values constant over a kind (jurisdiction, currency, FX rate) are filled by
+    Its columns are reserved for the most rows the blocks can make (``np.empty``); only the part written
+    is touched (and so takes memory). A block of consecutive obligation rows of one kind fills the next
+    stretch of the table: each column laid out as (rows × frames) and compressed by the block's keep mask,
+    whose row-major order is the table's order. Values constant over a kind (jurisdiction, currency, FX rate) are filled by
     slice.
     """
 
     def __init__(self, bound: int, col: dict[str, TextCodes], out: _Out):
         self.col, self.out, self.m = col, out, 0
-        self.data: dict[str, np.ndarray] = {c: np.empty(bound) for c in ("funded_amount", "annual_cost", "unit_cost")}
-        self.data["ties_up"] = np.empty(bound, dtype=bool)
+        empty = np.empty
+        self.data: dict[str, np.ndarray] = {c: empty(bound) for c in ("funded_amount", "annual_cost", "unit_cost")}
+        self.data["ties_up"] = empty(bound, dtype=bool)
         for name in ("form", "mix"):
-            self.data[name] = np.empty(bound, dtype=np.int8)
+            self.data[name] = empty(bound, dtype=np.int8)
         for name in ("assumptions", "note"):
-            self.data[name] = np.empty(bound, dtype=np.int16)
-        self.refs = {c: np.empty(bound) for c in ("funded_amount_ref", "annual_cost_ref")}
-        self.const = {c: np.empty(bound, dtype=_code_dtype(len(col[c].categories)))
+            self.data[name] = empty(bound, dtype=np.int16)
+        self.refs = {c: empty(bound) for c in ("funded_amount_ref", "annual_cost_ref")}
+        self.const = {c: empty(bound, dtype=_code_dtype(len(col[c].categories)))
                       for c in ("jurisdiction", "regime", "obligation", "currency")}
-        self.each = {c: np.empty(bound, dtype=col[c].codes.dtype) for c in ("profile", "scenario", "overlap_group")}
-        # where each obligation row's cost rows start (kept for rows in overlap groups only)
-        self.starts = np.empty(len(out.counts), dtype=np.int64) if out.row_cost is not None else None
+        self.each = {c: empty(bound, dtype=col[c].codes.dtype) for c in ("profile", "scenario", "overlap_group")}
 
-    def write(self, block: _Block, r0: int, r1: int, grouped: bool = False) -> None:
-        """Append the cost rows of ``block``, whose rows lie in the table's obligation rows [r0, r1)."""
+    def write(self, block: _Block, r0: int, r1: int, grouped: bool = False) -> np.ndarray | None:
+        """Append the cost rows of ``block``, whose rows lie in the table's obligation rows [r0, r1); with
+        ``grouped``, return where the cost rows of each of the block's rows start."""
         kind, keep = block.kind, block.keep
         n, F = keep.shape
         counts = self.out.counts[r0:r1]
+        own = block.counts if block.counts is not None else np.ones(n, dtype=np.int8)  # the block's rows
         a = self.m
-        b = a + int(keep.sum())
+        b = a + int(own.sum(dtype=np.int64))
         self.m = b
-        if grouped and self.starts is not None:
-            starts = self.starts[r0:r1]
-            np.cumsum(counts, out=starts)
-            starts -= counts
+        starts = None
+        if grouped:
+            starts = np.cumsum(own, dtype=np.int64)
+            starts -= own
             starts += a
-        every = bool(keep.all())
-        one = not every and bool((keep.sum(axis=1) == 1).all())
+        every = b - a == n * F
+        one = not every and b - a == n and F > 1 and bool((own == 1).all())
         for name in ("assumptions", "note"):  # texts beyond the 16-bit codes: widen the column (rare)
             if len(getattr(self.out, name).values) >= 32767 and self.data[name].dtype != np.int32:
-                self.data[name] = self.data[name].astype(np.int32)
+                wide = np.empty(len(self.data[name]), dtype=np.int32)  # only the part written is copied
+                wide[:self.m] = self.data[name][:self.m]
+                self.data[name] = wide
         for name, arr in self.data.items():
             values = [f[name] for f in block.frames]
             if all(np.ndim(v) == 0 for v in values) and len({repr(v) for v in values}) == 1:
@@ -691,15 +705,16 @@ class _Table:
                 arr[a:b] = codes if F == 1 or one else np.repeat(codes, F)
             else:
                 arr[a:b] = np.repeat(codes, counts)
+        return starts
 
-    def frame(self, absorbed: tuple[np.ndarray, np.ndarray] | None, currency: str) -> pd.DataFrame:
+    def frame(self, absorbed: tuple[np.ndarray, np.ndarray, np.ndarray] | None, currency: str) -> pd.DataFrame:
         """The written part as a DataFrame (text columns as Categoricals), overlap members zeroed."""
         m, out = self.m, self.out
         data = {c: v[:m] for c, v in {**self.data, **self.refs}.items()}
         if absorbed is not None:  # an overlap group's other members: 0, with a note naming the carrier
-            ab, note = absorbed
-            cnt = out.counts[ab].astype(np.int64)
-            at = np.repeat(self.starts[ab] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+            starts, cnt, note = absorbed
+            cnt = cnt.astype(np.int64)
+            at = np.repeat(starts - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
             for name in ("funded_amount", "annual_cost", "funded_amount_ref", "annual_cost_ref"):
                 data[name][at] = 0.0
             data["ties_up"][at] = False
@@ -720,42 +735,3 @@ class _Table:
         self.data, self.refs, self.const, self.each = {}, {}, {}, {}
         return pd.DataFrame({c: frame[c] for c in COST_COLUMNS}, copy=False)
 
-
-def _overlaps(out: _Out, col: dict[str, TextCodes], grouped: np.ndarray, kind_ccy: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Members of one overlap group share resources: only the costliest member's rows keep their cost.
-
-    Groups are the rows of one profile, jurisdiction, scenario and overlap group (integer keys); the carrier
-    is the costliest member, ties going to the first row. Returns the other members' rows and the code of
-    each one's note ("met by the resources held for <carrier> (standalone cost ... a year, not counted)").
-    """
-    gi = np.flatnonzero(grouped)
-    where = None  # (jurisdiction, scenario, overlap group): a few combinations
-    for c in ("jurisdiction", "scenario", "overlap_group"):
-        where = combine_keys(where, col[c].codes[gi], len(col[c].categories))
-    where, combos = distinct_keys(where)
-    group = col["profile"].codes[gi].astype(np.int64) * len(combos) + where
-    size = len(col["profile"].categories) * len(combos)
-    if size > 4 * len(gi) + (1 << 16):  # many profiles named, few grouped rows: number the groups
-        group, firsts = distinct_keys(group)
-        size = len(firsts)
-    per_row = out.row_cost[gi]
-    best = np.full(size, -np.inf)
-    np.maximum.at(best, group, per_row)
-    is_best = per_row >= best[group]
-    carrier = np.full(size, np.iinfo(np.int64).max)
-    np.minimum.at(carrier, group[is_best], gi[is_best])
-    carrier_row = carrier[group]
-    member = gi != carrier_row
-    if not member.any():
-        return None
-    ab, car = gi[member], carrier_row[member]
-    cost_code, cost_text = compact_codes(out.row_cost[ab])
-    og, ob, cur = col["overlap_group"], col["obligation"], col["currency"]
-    key = combine_keys(combine_keys(combine_keys(og.codes[ab].astype(np.int64), ob.codes[car], len(ob.categories)),
-                            kind_ccy[ab], len(cur.categories)), cost_code, len(cost_text))
-    codes, first = distinct_keys(key)
-    notes = [f"overlap group {og.text(og.codes[r])}: met by the resources held for {ob.text(ob.codes[c])} "
-             f"(standalone cost {cur.text(kind_ccy[r])} {cost_text[k]} a year, not counted)"
-             for r, c, k in zip(ab[first].tolist(), car[first].tolist(), cost_code[first].tolist())]
-    return ab, out.note.codes(notes)[codes]

@@ -33,6 +33,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import yaml
 
+from .text_codes import distinct_keys
+
 from jurisdictions.framework import FUNDING_FORMS, XjurError, did_you_mean
 
 
@@ -93,8 +95,8 @@ def allocate(
             f_left[:, forms.index(f)] = np.maximum(np.broadcast_to(lim, (n,)), 0.0)
     alloc = np.zeros((n, T), order="F")
     # tranches and forms with no limit on any row: their room never binds (inf − x = inf), so it is not tracked
-    t_open = np.isposinf(t_left).all(axis=0) if n else np.ones(T, dtype=bool)
-    f_open = np.isposinf(f_left).all(axis=0) if n else np.ones(len(forms), dtype=bool)
+    t_open = (t_left == np.inf).all(axis=0) if n else np.ones(T, dtype=bool)
+    f_open = (f_left == np.inf).all(axis=0) if n else np.ones(len(forms), dtype=bool)
     # a room that may be NaN (a NaN limit) makes NaN allocations wherever it ranks: it must be visited
     t_nan = (np.isnan(t_left).any(axis=0) | np.isnan(f_left).any(axis=0)[form_idx]) if n else np.zeros(T, dtype=bool)
     open_ = (t_open, f_open, t_nan)
@@ -141,16 +143,21 @@ def _fill(need: np.ndarray, rates: np.ndarray, t_left: np.ndarray, f_left: np.nd
         _fill_in_order(need.copy(), np.argsort(ranked[0], kind="stable"), alloc, t_left, f_left, form_idx, allowed,
                        open_)
         return alloc
-    order = np.argsort(ranked, axis=1, kind="stable")
     if T <= 15:
-        pattern, first = _patterns(order, T)
+        rank, pattern, first = _patterns(ranked)
         if len(first) <= 16:
-            for p, r0 in enumerate(first):
+            t_open, f_open = open_[:2] if open_ is not None else (np.zeros(T, bool), np.zeros(f_left.shape[1], bool))
+            for p, r0 in enumerate(first.tolist()):
                 rows = np.flatnonzero(pattern == p)
-                a, tl, fl = alloc[rows], t_left[rows], f_left[rows]
-                _fill_in_order(need[rows], order[r0], a, tl, fl, form_idx, allowed, open_)
-                alloc[rows], t_left[rows], f_left[rows] = a, tl, fl
+                # the pattern's rows, a column at a time; untracked (unlimited) columns are neither read nor written
+                a = np.zeros((len(rows), T), order="F")
+                tl, fl = _gather(t_left, rows, ~t_open), _gather(f_left, rows, ~f_open)
+                _fill_in_order(need[rows], np.argsort(rank[r0]), a, tl, fl, form_idx, allowed, open_)
+                _scatter(alloc, rows, a, np.ones(T, bool))
+                _scatter(t_left, rows, tl, ~t_open)
+                _scatter(f_left, rows, fl, ~f_open)
             return alloc
+    order = np.argsort(ranked, axis=1, kind="stable")
     rows = np.arange(n)
     need = need.copy()
     for k in range(T):
@@ -165,15 +172,44 @@ def _fill(need: np.ndarray, rates: np.ndarray, t_left: np.ndarray, f_left: np.nd
     return alloc
 
 
-def _patterns(order: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """(pattern code per row, first row of each pattern) of the rows' tranche orders."""
-    import pandas as pd
+def _gather(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``x[rows]`` (column-major) for the columns ``cols``; the other columns are left unset."""
+    out = np.empty((len(rows), x.shape[1]), order="F")
+    for j in np.flatnonzero(cols).tolist():
+        np.take(x[:, j], rows, out=out[:, j])
+    return out
 
-    key = order.astype(np.int64) @ (T ** np.arange(T, dtype=np.int64))
-    codes, uniq = pd.factorize(key)
-    first = np.empty(len(uniq), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    return codes, first
+
+def _scatter(x: np.ndarray, rows: np.ndarray, part: np.ndarray, cols: np.ndarray) -> None:
+    """``x[rows] = part`` for the columns ``cols``."""
+    for j in np.flatnonzero(cols).tolist():
+        x[rows, j] = part[:, j]
+
+
+def _patterns(ranked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's rank of each tranche (its place in the row's stable ascending order of ``ranked``, NaN
+    last, as ``np.argsort``), and (pattern code per row, a row of each pattern) of the rows' orders. The ranks
+    are counted column by column (no sort per row); rows with equal ranks share an order."""
+    n, T = ranked.shape
+    cols = [np.ascontiguousarray(ranked[:, t]) for t in range(T)]
+    nan = [np.isnan(c) for c in cols] if np.isnan(ranked).any() else None
+    rank = np.zeros((T, n), dtype=np.int64)
+    for t in range(T):
+        for u in range(T):
+            if u == t:
+                continue
+            # u ranks before t: a smaller value, or an equal one at an earlier place (NaN after any number)
+            before = (cols[u] <= cols[t]) if u < t else (cols[u] < cols[t])
+            if nan is not None:
+                before |= nan[t] & ~nan[u] if u > t else nan[t]
+                before &= ~nan[u] | nan[t]
+            rank[t] += before
+    key = np.zeros(n, dtype=np.int64)
+    for t in range(T):
+        key *= T
+        key += rank[t]
+    pattern, first = distinct_keys(key)
+    return rank.T, pattern, first
 
 
 def _fill_in_order(need: np.ndarray, order: np.ndarray, alloc: np.ndarray, t_left: np.ndarray, f_left: np.ndarray,

@@ -23,7 +23,8 @@ class TextCodes:
     def of(cls, column: pd.Series) -> "TextCodes":
         """Codes of ``column``; missing values read as ""."""
         if isinstance(column.dtype, pd.CategoricalDtype):
-            codes, cats, dtype = np.asarray(column.cat.codes), column.cat.categories, column.dtype
+            # the Categorical's own codes (a read-only view; ``.cat.codes`` would copy them)
+            codes, cats, dtype = column.array.codes, column.cat.categories, column.dtype
         else:
             codes, cats = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
             cats, dtype = pd.Index(np.asarray(cats, dtype=object), dtype=object), None
@@ -133,6 +134,32 @@ def _compact_codes(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
     from .render import compact
 
     n = len(x)
+    key = np.empty(n, dtype=np.int64)
+    for s in range(0, n, _CHUNK):  # the keys a chunk at a time: the temporaries stay small
+        key[s:s + _CHUNK] = _compact_keys(x[s:s + _CHUNK])
+    done = key >= 0
+    texts: list[str] = []
+    if done.all():
+        codes, first = distinct_keys(key)
+        return codes, [compact(v) for v in x[first].tolist()]
+    codes = np.empty(n, dtype=np.int64)
+    if done.any():
+        c, first = distinct_keys(key[done])
+        rows = np.flatnonzero(done)
+        texts = [compact(v) for v in x[rows[first]].tolist()]
+        codes[rows] = c
+    rest = np.flatnonzero(~done)
+    c, first = distinct_keys(pd.factorize(x[rest], use_na_sentinel=False)[0])
+    codes[rest] = c + len(texts)
+    texts += [compact(v) for v in x[rest[first]].tolist()]
+    return codes, texts
+
+
+_CHUNK = 1 << 16
+
+
+def _compact_keys(x: np.ndarray) -> np.ndarray:
+    """The key of each value's ``compact`` text (equal keys, equal texts); -1 where it is formatted one by one."""
     ok = np.isfinite(x) & (x >= 0) & ~np.signbit(x)
     # scale: 0 below 1,000 (a whole number), then k, m, bn, tn (the thresholds compact compares with)
     step = np.searchsorted(np.array([1e3, 1e6, 1e9, 1e12]), x, side="right")
@@ -147,17 +174,4 @@ def _compact_codes(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
     key = np.where(whole, np.where(step == 0, 0, 4 * 3003 + 1001), 1001 + (step - 1) * 3003 + e * 1001)
     key += np.where(ok, r, 0).astype(np.int64)
     key[~ok] = -1
-    codes = np.empty(n, dtype=np.int64)
-    done = key >= 0
-    texts: list[str] = []
-    if done.any():
-        c, first = distinct_keys(key[done])
-        rows = np.flatnonzero(done)
-        texts = [compact(v) for v in x[rows[first]].tolist()]
-        codes[rows] = c
-    rest = np.flatnonzero(~done)
-    if len(rest):
-        c, first = distinct_keys(pd.factorize(x[rest], use_na_sentinel=False)[0])
-        codes[rest] = c + len(texts)
-        texts += [compact(v) for v in x[rest[first]].tolist()]
-    return codes, texts
+    return key

@@ -242,3 +242,35 @@ def test_allocate_equals_the_plain_greedy_fill(data, n, uniform, fixed_share):
     alloc, rest = allocate(amount, [Tranche("own_funds", np.full(n, 0.12), np.full(n, np.inf))])
     np.testing.assert_array_equal(alloc[:, 0], amount)
     assert (rest == 0).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), n=st.integers(1, 30), T=st.integers(1, 7))
+def test_patterns_rank_tranches_as_a_stable_argsort_with_nan_last(data, n, T):
+    from comparisons.funding import _patterns
+
+    # values with ties, infinities and NaN: a row's rank of each tranche is its place in np.argsort's stable order
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1)))
+    ranked = rng.choice([0.01, 0.02, 0.1, np.inf, np.nan], (n, T))
+    rank, pattern, first = _patterns(ranked)
+    order = np.argsort(ranked, axis=1, kind="stable")
+    want = np.empty_like(order)
+    np.put_along_axis(want, order, np.arange(T)[None, :].repeat(n, axis=0), axis=1)
+    np.testing.assert_array_equal(rank, want)
+    # rows share a pattern exactly when they share an order; `first` names a row of each pattern
+    same = (order[:, None, :] == order[None, :, :]).all(axis=2)
+    np.testing.assert_array_equal(pattern[:, None] == pattern[None, :], same)
+    assert (pattern[first] == np.arange(len(first))).all()
+
+
+def test_allocate_with_nan_rates_and_limits_matches_the_plain_fill():
+    # a NaN rate sorts last (np.argsort) and a NaN limit makes the rows it reaches NaN, in both fills
+    rates = np.array([0.01, np.nan, 0.1, 0.02])
+    tranches = [Tranche("insurance", np.array([0.01, np.nan, 0.1, 0.01]), np.array([5.0, np.nan, np.inf, 0.0])),
+                Tranche("own_funds", np.array([0.12, 0.12, np.nan, 0.12]), np.full(4, np.inf)),
+                Tranche("trust_funds", rates, np.array([np.inf, 3.0, np.nan, 2.0]))]
+    amount = np.array([10.0, 10.0, 10.0, 10.0])
+    got, unfunded = allocate(amount, tranches, {"trust_funds": np.array([np.inf, np.nan, 1.0, np.inf])})
+    want, want_unfunded = plain_allocate(amount, tranches, {"trust_funds": np.array([np.inf, np.nan, 1.0, np.inf])})
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(unfunded, want_unfunded)

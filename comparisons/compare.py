@@ -122,8 +122,9 @@ class ComparisonResult:
             for j in self.jurisdictions:
                 step(j.code)
                 local = convert_profiles(self.profiles, self.fx, j.currency)
+                to_ref = self.fx.rate(j.currency, self.currency)
                 frames.append(assessed_rows(j, local, self.as_of, self.scenarios, self.parameters[j.code],
-                                            self.overrides, self.in_force_only, self.fx.rate(j.currency, self.currency)))
+                                            self.overrides, self.in_force_only, to_ref))
         return concat_obligations(frames, consume=True)
 
     @functools.cached_property

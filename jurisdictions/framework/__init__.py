@@ -13,11 +13,12 @@ from .status import output_status, worst, worst_where
 from .validation import SERVICE_COLUMNS, services_of, validate_frame
 
 __all__ = [
-    "CATEGORIES", "COLUMNS", "CompactRows", "TEXT_COLUMNS", "categorical_text", "compact_rows", "compact_table", "choose",
-    "concat_categoricals", "percents", "profile_dtype", "text_skipped", "FIELDS", "FRAME_COLUMNS", "FUNDING_FORMS", "FxError", "Incident", "Jurisdiction",
-    "MONEY_FIELDS", "Note", "ObligationSpec", "ParameterError", "ParameterSet", "ParameterValue", "PluginError",
-    "Problem", "Profile", "ProfileError", "Regime", "Registry", "SCENARIOS", "SERVICES", "SERVICE_COLUMNS",
-    "XjurError", "check_plugin", "check_scenarios", "concat_obligations", "did_you_mean", "discover",
-    "empty_obligations", "join_text", "load_parameters", "money", "number", "obligation_rows", "output_status",
-    "parse_parameters", "percent", "regime_applies", "services_of", "validate_frame", "worst", "worst_where",
+    "categorical_text", "CATEGORIES", "check_plugin", "check_scenarios", "choose", "COLUMNS", "compact_rows",
+    "compact_table", "CompactRows", "concat_categoricals", "concat_obligations", "did_you_mean", "discover",
+    "empty_obligations", "FIELDS", "FRAME_COLUMNS", "FUNDING_FORMS", "FxError", "Incident", "join_text",
+    "Jurisdiction", "load_parameters", "money", "MONEY_FIELDS", "Note", "number", "obligation_rows",
+    "ObligationSpec", "output_status", "ParameterError", "ParameterSet", "ParameterValue", "parse_parameters",
+    "percent", "percents", "PluginError", "Problem", "Profile", "profile_dtype", "ProfileError", "Regime",
+    "regime_applies", "Registry", "SCENARIOS", "SERVICE_COLUMNS", "SERVICES", "services_of", "TEXT_COLUMNS",
+    "text_skipped", "validate_frame", "worst", "worst_where", "XjurError",
 ]

@@ -160,9 +160,16 @@ class ComparisonResult:
         from .costs import cost_table
 
         pset = self.assumptions if self.assumptions is not None else load_assumptions()
-        return cost_table(self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
-                          currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
-                          parameters=self.parameters, funding=self.funding)
+        bar = _progress_bar(None, len(self.profiles))  # large batches on a terminal: elapsed time shown
+        if bar is not None:
+            bar.add_task(f"costs: {len(self.rows):,} obligation rows", total=None)
+        try:
+            return cost_table(self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
+                              currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
+                              parameters=self.parameters, funding=self.funding)
+        finally:
+            if bar is not None:
+                bar.stop()
 
     def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
         """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""

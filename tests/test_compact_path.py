@@ -237,3 +237,15 @@ def test_json_text_holds_the_to_dict_document(batches):
                     assert got[field] == value, (key, field)
     assert text["obligations"][0]["funding_forms"] == ["own_funds"]  # JP minimum capital: a list, not "a;b"
     assert {k: text[k] for k in ("as_of", "fx", "warnings")} == {k: doc[k] for k in ("as_of", "fx", "warnings")}
+
+
+def test_costs_of_a_large_batch_show_progress_on_a_terminal(monkeypatch, capsys, batches):
+    import sys
+
+    monkeypatch.setattr(compare_module, "PROGRESS_MIN_PROFILES", 1)
+    result = compare(batches["examples"], ["EU"], as_of=AS_OF)
+    capsys.readouterr()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm")
+    assert len(result.costs) > 0
+    assert f"xjur compare · costs: {len(result.rows):,} obligation rows" in capsys.readouterr().err

@@ -79,3 +79,16 @@ def test_amounts_never_negative_and_nan_only_with_reason(code, p):
     assert (rows["amount"].dropna() >= 0).all()
     assert (rows.loc[rows["amount"].isna(), "reason"] != "").all()
     assert rows["amount_ref"].notna().sum() == rows["amount"].notna().sum()
+
+
+@settings(max_examples=25, deadline=None)
+@given(batch=st.lists(profiles(), min_size=1, max_size=6),
+       ccys=st.lists(st.sampled_from(["EUR", "USD", "JPY", "HKD"]), min_size=6, max_size=6))
+def test_the_compact_batch_path_gives_the_same_rows_as_the_text_path(batch, ccys):
+    """Whatever the batch, deferring the text changes no amount, status, reason or warning."""
+    batch = [{**p, "name": f"p{i}", "currency": ccys[i]} for i, p in enumerate(batch)]
+    eager = compare(batch, CODES, as_of=AS_OF, scenarios=["all"], defer_text=False)
+    compact = compare(batch, CODES, as_of=AS_OF, scenarios=["all"], defer_text=True)
+    pd.testing.assert_frame_equal(compact.amounts.astype(object), eager.amounts.astype(object))
+    pd.testing.assert_frame_equal(compact.obligations, eager.obligations)
+    assert compact.warnings == eager.warnings

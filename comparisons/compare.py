@@ -135,6 +135,20 @@ class ComparisonResult:
             return self.rows
         return compact_table(self.rows, profile_dtype(self.profiles["name"]))
 
+    def plain_amounts(self, profiles: int | None = None) -> pd.DataFrame:
+        """The obligations without ``basis``, text columns as plain strings (for code that joins or searches
+        text): the Contract 2 table when it is at hand, else the compact rows converted (no basis line is
+        rendered). ``profiles``: only the rows of the first that many profiles."""
+        if not self.text_deferred or "obligations" in self.__dict__:
+            ob = self.obligations.drop(columns=["basis"])
+            if profiles is not None and len(self.profiles) > profiles:
+                ob = ob[ob["profile"].isin(self.profiles["name"].iloc[:profiles])]
+            return ob
+        ob = self.amounts
+        if profiles is not None and len(self.profiles) > profiles:
+            ob = ob[ob["profile"].cat.codes.to_numpy() < profiles]
+        return ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
+
     @functools.cached_property
     def warnings(self) -> tuple[dict, ...]:
         """Stale FX, the plug-ins' notes on profiles, and a note per proposed regime evaluated."""
@@ -185,11 +199,7 @@ class ComparisonResult:
         ``value="amount_ref"`` (default) shows every amount in the comparison's currency, so capital sits
         against capital and loss cover against loss cover; ``value="amount"`` shows local amounts.
         """
-        if self.text_deferred:  # no need to render the basis lines: only names and amounts are shown
-            keys = ["profile", "jurisdiction", "obligation", "category", "scenario"]
-            ob = self.amounts[keys + [value]].astype({k: object for k in keys})
-        else:
-            ob = self.obligations
+        ob = self.plain_amounts()  # names and amounts: no basis line needs rendering
         if ob.empty:
             return pd.DataFrame()
         item = ob["obligation"].where(ob["scenario"] == "", ob["obligation"] + " (" + ob["scenario"] + ")")

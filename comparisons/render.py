@@ -58,12 +58,8 @@ def side_by_side_tables(result: Any, show_local: bool = True, limit: int | None 
     capital, liquidity, loss cover, custody, client money, so that capital sits against capital across
     markets), columns = jurisdictions (headed with their currency), cells = obligations. Reasons for blank
     amounts are footnotes below. Read from the compact table: no ``basis`` line is rendered for a table."""
-    ob = result.amounts
-    names = result.profiles["name"]
-    if limit is not None and len(names) > limit:
-        ob = ob[ob["profile"].cat.codes.to_numpy() < limit]
-        names = names.iloc[:limit]
-    ob = ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
+    ob = result.plain_amounts(profiles=limit)
+    names = result.profiles["name"] if limit is None else result.profiles["name"].iloc[:limit]
     codes = [j.code for j in result.jurisdictions]
     ccys = {j.code: j.currency for j in result.jurisdictions}
     by_profile = dict(tuple(ob.groupby("profile", sort=False)))

@@ -91,10 +91,8 @@ def sweep(
                               swept.origin if user is None else f"{user.origin}; {swept.origin}")
         result = compare(frame, jurisdictions=[j], as_of=day, currency=currency, scenarios=scenarios,
                          parameters=merged, registry=registry, **compare_kwargs)
-        ob = result.amounts  # the compact rows: a sweep needs no basis lines
-        ob = ob[((ob["jurisdiction"] == j.code) & (ob["obligation"] == obligation)).to_numpy()]
-        text = ["profile", "scenario", "jurisdiction", "obligation", "currency"]
-        steps.append(ob[text + ["amount", "amount_ref"]].astype({c: object for c in text})
-                     .assign(parameter=parameter, value=v, ref_currency=result.currency))
+        ob = result.plain_amounts()  # a sweep needs no basis lines
+        ob = ob[(ob["jurisdiction"] == j.code) & (ob["obligation"] == obligation)]
+        steps.append(ob.assign(parameter=parameter, value=v, ref_currency=result.currency))
     out = pd.concat(steps, ignore_index=True)
     return out[list(COLUMNS)]

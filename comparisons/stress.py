@@ -434,7 +434,8 @@ def stress(
 
     losses = scenario_losses(result.profiles, scen, result.fx)
     specs = spec_table(result.jurisdictions)
-    res = absorbing_resources(result.obligations, specs)
+    rows = result.plain_amounts()  # no basis lines needed (a large batch does not render them)
+    res = absorbing_resources(rows, specs)
     # own funds: per profile × regime key (not per loss scenario), in the jurisdiction's currency
     prof = result.profiles[["name", "currency", "own_funds"]].rename(
         columns={"name": "profile", "currency": "profile_currency"})
@@ -442,7 +443,7 @@ def stress(
     own_local = res["own_funds"].to_numpy(dtype="float64") * _pair_factors(
         result.fx, res["profile_currency"], res["currency"])
     if with_own_funds:
-        tied = tied_up_own_funds(result.obligations, specs, res)
+        tied = tied_up_own_funds(rows, specs, res)
         res["own_free"] = np.maximum(0.0, own_local - tied)
         ccy = res["currency"]
         res["rule_own_funds"] = ("; own funds above the rules' requirements " + ccy + " "

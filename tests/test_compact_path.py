@@ -249,3 +249,23 @@ def test_costs_of_a_large_batch_show_progress_on_a_terminal(monkeypatch, capsys,
     monkeypatch.setenv("TERM", "xterm")
     assert len(result.costs) > 0
     assert f"xjur compare · costs: {len(result.rows):,} obligation rows" in capsys.readouterr().err
+
+
+def test_stress_and_sweep_of_a_deferred_batch_equal_the_text_path_without_rendering_basis(batches):
+    from comparisons.sensitivity import sweep
+    from comparisons.stress import stress
+
+    frame = batches["generated"].iloc[:300]
+    eager = compare(frame, ["JP", "EU", "HK"], as_of=AS_OF, scenarios=["all"], defer_text=False)
+    lazy = compare(frame, ["JP", "EU", "HK"], as_of=AS_OF, scenarios=["all"], defer_text=True)
+    a, b = stress(eager, incident="coincheck-2018"), stress(lazy, incident="coincheck-2018")
+    pd.testing.assert_frame_equal(b.table, a.table)
+    assert "obligations" not in lazy.__dict__  # stressed without rendering a basis line
+    grid = dict(jurisdiction="JP", obligation="liability_reserve", parameter="jp_reserve_rate_cold_aum",
+                values=[0.0, 0.02], as_of=AS_OF, scenarios=["central"])
+    swept = sweep(frame, **grid, defer_text=True)
+    pd.testing.assert_frame_equal(swept, sweep(frame, **grid, defer_text=False))
+    # 300 profiles × 2 values; 0.02 × cold client assets is a floor-free part of the reserve: it grows
+    assert len(swept) == 600
+    low, high = (swept[swept["value"] == v].set_index("profile")["amount"] for v in (0.0, 0.02))
+    assert (high >= low).all() and (high > low).any()

@@ -269,3 +269,14 @@ def test_stress_and_sweep_of_a_deferred_batch_equal_the_text_path_without_render
     assert len(swept) == 600
     low, high = (swept[swept["value"] == v].set_index("profile")["amount"] for v in (0.0, 0.02))
     assert (high >= low).all() and (high > low).any()
+
+
+def test_in_force_only_and_another_currency_on_the_compact_path(batches):
+    frame = batches["examples"]
+    kw = dict(as_of=AS_OF, currency="JPY", scenarios=["all"], in_force_only=True)
+    eager = compare(frame, ["JP", "EU", "HK"], defer_text=False, **kw)
+    lazy = compare(frame, ["JP", "EU", "HK"], defer_text=True, **kw)
+    assert "jp.liability_reserve" not in set(lazy.amounts["regime"])  # the proposal is left out
+    pd.testing.assert_frame_equal(lazy.obligations, eager.obligations)
+    assert lazy.warnings == eager.warnings
+    pd.testing.assert_frame_equal(_plain(lazy.costs), _plain(eager.costs))

@@ -28,10 +28,6 @@ FUNDING_FORMS: tuple[str, ...] = (
 SCENARIOS: tuple[str, ...] = ("low", "central", "high")
 
 
-#: Contract 2's text columns (everything but the two amounts)
-TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMNS if c not in ("amount", "amount_ref"))
-
-
 # --- compact rows: the batch path of ``compare`` ------------------------------------------------------------
 # On a large batch the per-row prose (``basis``) would cost more than every rule together: fifteen million
 # Python strings for a million profiles. ``compare`` therefore runs the plug-ins inside ``compact_rows``:

@@ -117,15 +117,20 @@ class ComparisonResult:
         on a terminal)."""
         if not self.text_deferred:
             return self.rows
-        frames = []
-        with _steps(len(self.profiles), "basis lines", self.jurisdictions) as step:
+        frames = self._per_market("basis lines", lambda j, local: assessed_rows(
+            j, local, self.as_of, self.scenarios, self.parameters[j.code], self.overrides, self.in_force_only,
+            self.fx.rate(j.currency, self.currency)))
+        return concat_obligations(list(frames.values()), consume=True)
+
+    def _per_market(self, what: str, run: Callable[[Any, pd.DataFrame], Any]) -> dict[str, Any]:
+        """``run(jurisdiction, profiles in its currency)`` for every market, with a progress bar: how a
+        deferred batch renders its text."""
+        out = {}
+        with _steps(len(self.profiles), what, self.jurisdictions) as step:
             for j in self.jurisdictions:
                 step(j.code)
-                local = convert_profiles(self.profiles, self.fx, j.currency)
-                to_ref = self.fx.rate(j.currency, self.currency)
-                frames.append(assessed_rows(j, local, self.as_of, self.scenarios, self.parameters[j.code],
-                                            self.overrides, self.in_force_only, to_ref))
-        return concat_obligations(frames, consume=True)
+                out[j.code] = run(j, convert_profiles(self.profiles, self.fx, j.currency))
+        return out
 
     @functools.cached_property
     def amounts(self) -> pd.DataFrame:
@@ -154,12 +159,8 @@ class ComparisonResult:
         """Stale FX, the plug-ins' notes on profiles, and a note per proposed regime evaluated."""
         notes = self.plugin_notes
         if notes is None:
-            notes = {}
-            with _steps(len(self.profiles), "notes", self.jurisdictions) as step:
-                for j in self.jurisdictions:
-                    step(j.code)
-                    local = convert_profiles(self.profiles, self.fx, j.currency)
-                    notes[j.code] = plugin_notes(j, local, self.as_of, self.parameters[j.code])
+            notes = self._per_market("notes", lambda j, local: plugin_notes(j, local, self.as_of,
+                                                                             self.parameters[j.code]))
         out = list(self.fx_warnings)
         for j in self.jurisdictions:
             out.extend(notes.get(j.code, ()))

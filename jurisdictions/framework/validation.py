@@ -138,37 +138,10 @@ def _with_missing(codes: np.ndarray, k: int) -> np.ndarray:
     return np.where(codes < 0, k, codes) if len(codes) and codes.min() < 0 else codes
 
 
-def service_matrix(services: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series]:
-    """Parse ``;``-separated service strings in one pass.
-
-    Returns the boolean matrix (rows × SERVICES), a Series of unknown service codes (indexed by row
-    position) and a boolean Series of rows with no service at all.
-
-    Each distinct string is parsed once (a batch has a few hundred service combinations at most), and the
-    rows take the parsed result by their code: no per-row Python.
-    """
-    codes, uniq = _factorize(services.reset_index(drop=True))
-    u_matrix, u_unknown = _parse_services(uniq)
-    codes = _with_missing(codes, len(uniq))
-    return u_matrix[codes], _unknown_by_row(codes, u_unknown), pd.Series(_empty_rows(u_matrix, u_unknown)[codes])
-
-
 def _canonical(u_matrix: np.ndarray) -> np.ndarray:
     """The ``;``-joined service codes (in SERVICES order) of each row of a small boolean matrix."""
     return np.array([";".join(s for s, on in zip(SERVICES, row) if on) for row in u_matrix.tolist()],
                     dtype=object)
-
-
-def canonical_services(matrix: np.ndarray) -> np.ndarray:
-    """The ``;``-joined service codes (in SERVICES order) of each row of a rows × SERVICES boolean matrix.
-
-    Rows are encoded as bit masks so that only the distinct combinations are joined.
-    """
-    masks = matrix.astype(np.int64) @ (1 << np.arange(len(SERVICES), dtype=np.int64))
-    uniq, inverse = np.unique(masks, return_inverse=True)
-    joined = np.array([";".join(s for j, s in enumerate(SERVICES) if m >> j & 1) for m in uniq.tolist()],
-                      dtype=object)
-    return joined[inverse.ravel()]
 
 
 class RowLabels(Sequence[str]):

@@ -17,11 +17,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 # Loaded on first use, so that `import comparisons` stays light (see tests/test_lazy_imports.py).
 _LAZY = {
+    "stress": ("stress", "stress"),
     "StressResult": ("stress", "StressResult"),
-    "load_incidents": ("incidents", "load_incidents"),
+    "load_incidents": ("stress.incidents", "load_incidents"),
     "plan": ("planning", "plan"),
     "PlanResult": ("planning", "PlanResult"),
     "sweep": ("sensitivity", "sweep"),
+    "charts": ("report.charts", None),  # the module: ``from comparisons import charts``
 }
 
 
@@ -30,7 +32,8 @@ def __getattr__(name: str):
         from importlib import import_module
 
         module, attr = _LAZY[name]
-        return getattr(import_module(f".{module}", __name__), attr)
+        loaded = import_module(f".{module}", __name__)
+        return loaded if attr is None else getattr(loaded, attr)
     raise AttributeError(f"module 'comparisons' has no attribute {name!r}")
 
 

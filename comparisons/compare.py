@@ -167,12 +167,12 @@ class ComparisonResult:
             out.extend(proposal_notes(j, self.in_force_only))
         return tuple(out)
 
-    # -- costs (comparisons/costs.py) ----------------------------------------------------------------
+    # -- costs (comparisons/costs/table.py) ----------------------------------------------------------------
     @functools.cached_property
     def costs(self) -> pd.DataFrame:
         """Annual cost of each obligation per funding form of its cheapest (or the user's) mix."""
-        from .assumptions import CostAssumptions, load_assumptions
-        from .costs import cost_table
+        from .costs.assumptions import CostAssumptions, load_assumptions
+        from .costs.table import cost_table
 
         pset = self.assumptions if self.assumptions is not None else load_assumptions()
         bar = _progress_bar(None, len(self.profiles))  # large batches on a terminal: elapsed time shown
@@ -188,7 +188,7 @@ class ComparisonResult:
 
     def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
         """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""
-        from .cost_summary import cost_summary
+        from .costs.summary import cost_summary
 
         return cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
                             expand_scenarios=expand_scenarios)
@@ -256,8 +256,8 @@ class ComparisonResult:
 
     def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
         """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
-        ``stress`` or ``sensitivity`` (see :func:`comparisons.charts.chart`)."""
-        from .charts import chart
+        ``stress`` or ``sensitivity`` (see :func:`comparisons.report.charts.chart`)."""
+        from .report.charts import chart
 
         return chart(self, kind, **kwargs)
 
@@ -342,7 +342,7 @@ def compare(
     ``parameters`` a user's parameter file(s) replacing built-in values; ``in_force_only`` leaves proposed
     regimes out; ``fx`` a rates file (default: the ECB history shipped offline); ``assumptions`` cost
     assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
-    funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs.py``.
+    funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs/table.py``.
     ``progress`` shows a progress bar on stderr (default: for batches of ``PROGRESS_MIN_PROFILES`` profiles
     or more when stderr is a terminal; never on stdout, so JSON output stays clean). ``defer_text``
     renders the ``basis`` lines and per-profile notes only when read (default: for batches of
@@ -359,8 +359,8 @@ def compare(
     rates = fx_snapshot(day, fx)
     _check_currencies(frame, rates, ref, chosen)
 
-    from .assumptions import load_assumptions
-    from .funding import load_funding
+    from .costs.assumptions import load_assumptions
+    from .costs.funding import load_funding
 
     cost_assumptions = load_assumptions(assumptions)
     funding_mix = load_funding(funding, chosen, known_codes=list(reg.jurisdictions))

@@ -13,7 +13,7 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from comparisons import briefing as br
+from comparisons.report import briefing as br
 from comparisons import compare
 from comparisons.cli import app
 from tests.conftest import AS_OF

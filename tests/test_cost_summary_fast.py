@@ -1,4 +1,4 @@
-"""The cost summary (``comparisons/cost_summary.py``) on hand-built cost tables: figures worked by hand, rows in
+"""The cost summary (``comparisons/costs/summary.py``) on hand-built cost tables: figures worked by hand, rows in
 order (profiles as given, jurisdictions as they appear, scenarios as asked), the same frame from a compact
 (categorical) or an object cost table, and the text columns' dtype as pandas infers it."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.generate import generate_profiles
 from comparisons import compare
-from comparisons.cost_summary import cost_summary
+from comparisons.costs.summary import cost_summary
 from comparisons.load import load_profiles
 from tests.test_costs import BN, FX, M
 

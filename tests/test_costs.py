@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from comparisons import compare
-from comparisons.assumptions import CostAssumptions, load_assumptions
+from comparisons.costs.assumptions import CostAssumptions, load_assumptions
 from comparisons.costs import cost_table
 from comparisons.fx import FxSnapshot
-from comparisons.funding import FundingMix
+from comparisons.costs.funding import FundingMix
 from comparisons.load import load_profiles
 from jurisdictions.framework import (
     Jurisdiction, ObligationSpec, ParameterError, Regime, concat_obligations, obligation_rows, parse_parameters,

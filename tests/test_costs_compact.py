@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from benchmarks.generate import generate_profiles
 from comparisons import compare
-from comparisons.assumptions import CostAssumptions, load_assumptions
-from comparisons.cost_summary import cost_summary
+from comparisons.costs.assumptions import CostAssumptions, load_assumptions
+from comparisons.costs.summary import cost_summary
 from comparisons.costs import COST_COLUMNS, NUMBER_COLUMNS, cost_table
-from comparisons.text_codes import compact_codes
-from comparisons.funding import FundingMix
+from comparisons.costs.text_codes import compact_codes
+from comparisons.costs.funding import FundingMix
 from comparisons.load import load_profiles
-from comparisons.render import compact
+from comparisons.formatting import compact
 from jurisdictions.framework import concat_obligations, obligation_rows
 from tests.conftest import AS_OF
 from tests.test_costs import BN, FX, HK_2PC_HOT, M, XX_J, XX_PARAMS

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comparisons import compare
-from comparisons.funding import FundingError, FundingMix, Tranche, allocate, load_funding
+from comparisons.costs.funding import FundingError, FundingMix, Tranche, allocate, load_funding
 from tests.conftest import AS_OF, make_profile
-from comparisons.cost_summary import cost_summary
+from comparisons.costs.summary import cost_summary
 from tests.test_costs import BN, FX, HK_2PC_HOT, M, XX_J, by_form, xx_costs
 
 
@@ -247,7 +247,7 @@ def test_allocate_equals_the_plain_greedy_fill(data, n, uniform, fixed_share):
 @settings(max_examples=80, deadline=None)
 @given(data=st.data(), n=st.integers(1, 30), T=st.integers(1, 7))
 def test_patterns_rank_tranches_as_a_stable_argsort_with_nan_last(data, n, T):
-    from comparisons.funding import _patterns
+    from comparisons.costs.funding import _patterns
 
     # values with ties, infinities and NaN: a row's rank of each tranche is its place in np.argsort's stable order
     rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1)))

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from comparisons.incidents import (
+from comparisons.stress.incidents import (
     CSV_COLUMNS, IncidentError, WALLETS, get_incident, incidents_path, load_incidents, parse_customer_share,
     parse_range, parse_wallet, resolve, slug,
 )

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from comparisons import compare, load_profiles
-from comparisons.render import side_by_side_tables
+from comparisons.report.terminal import side_by_side_tables
 from jurisdictions.framework import CATEGORIES
 from tests.conftest import AS_OF, EXAMPLES
 

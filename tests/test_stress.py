@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
-from comparisons.stress import (
+from comparisons.stress.replay import (
     COLUMNS, KEY_COLUMNS, StressError, StressResult, absorbing_resources, apply_cover, spec_table, stress,
 )
 from jurisdictions.framework import (

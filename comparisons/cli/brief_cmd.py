@@ -34,7 +34,7 @@ def brief_command(
     title: Optional[str] = typer.Option(None, "--title", help="Title of the briefing"),
 ) -> None:
     """Write a self-contained HTML briefing: summary, side-by-side table, costs, stress tests, charts, appendix."""
-    from ..briefing import build_briefing, write_briefing
+    from ..report.briefing import build_briefing, write_briefing
     from ..compare import compare
 
     result = compare([str(p) for p in profiles],
@@ -44,7 +44,7 @@ def brief_command(
     write_briefing(b, output, chart_mode="svg" if static_charts else "interactive")
     console_err.print(f"wrote {output}", highlight=False)
     if xlsx is not None:
-        from ..xlsx import write_workbook
+        from ..report.workbook import write_workbook
 
         write_workbook(b, xlsx)
         console_err.print(f"wrote {xlsx}", highlight=False)

@@ -18,7 +18,7 @@ TABLE_MAX_PROFILES = 40
 
 def print_result_table(result, out=None) -> None:
     """The side-by-side tables, the FX line and the warnings, on the terminal."""
-    from ..render import legend, side_by_side_tables
+    from ..report.terminal import legend, side_by_side_tables
 
     con = out or console
     con.print(f"[bold]xjur[/] as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "

@@ -31,10 +31,10 @@ def demo_command(
     """Compare the bundled example profiles across every installed market and write the results."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .. import charts as ch
-    from ..briefing import build_briefing, write_briefing
+    from ..report import charts as ch
+    from ..report.briefing import build_briefing, write_briefing
     from ..compare import compare
-    from ..xlsx import write_workbook
+    from ..report.workbook import write_workbook
     from .compare_cmd import print_result_table
 
     src = bundled_examples()

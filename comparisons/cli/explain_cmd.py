@@ -50,7 +50,7 @@ def explain_command(
 
 def print_explanation(ex, currency: str) -> None:
     """One explanation on the terminal: rule, citation, result per scenario, inputs, parameters."""
-    from ..render import compact
+    from ..formatting import compact
 
     console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{escape(ex.profile)}[/] "
                   f"(as of {ex.as_of}, FX {ex.fx_date})", highlight=False)

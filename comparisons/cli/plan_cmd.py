@@ -29,7 +29,7 @@ def cost_summary_table(summary, currency: str, title: str, first_col: str | None
     """Resources tied up, insured amount, annual cost and bp of volume, one row per summary row.
 
     ``extra``: further columns as (header, function of the row giving the cell text)."""
-    from ..render import compact
+    from ..formatting import compact
 
     t = Table(title=title, title_justify="left")
     heads = ([(first_col, "left")] if first_col else []) + [
@@ -78,7 +78,7 @@ def _print_legend(con, costs) -> None:
 
 def print_plan(result, con=None) -> None:
     """Per-market and group totals, the ranking, and each market's obligations and funding."""
-    from ..render import compact
+    from ..formatting import compact
 
     con = con or console
     con.print(f"[bold]{escape(result.name)}[/] · as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "

@@ -17,7 +17,7 @@ from .app import (
 
 
 def _cell(ratio: float, covered: float):
-    from ..render import compact
+    from ..formatting import compact
 
     if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
         return Text("n/a", style="dim")
@@ -30,7 +30,7 @@ def _cell(ratio: float, covered: float):
 def stress_tables(result) -> list:
     """(heading, rich table) per profile: rows = loss scenarios, columns = regimes (× reserve scenario), cells =
     share of the customer loss covered and the amount covered (reference currency)."""
-    from ..render import compact
+    from ..formatting import compact
 
     tab = result.table
     tables = []
@@ -88,8 +88,8 @@ def print_stress(result, out=None) -> None:
 
 
 def list_incidents_table():
-    from ..incidents import load_incidents
-    from ..render import compact
+    from ..stress.incidents import load_incidents
+    from ..formatting import compact
 
     t = Table(title="incidents (comparisons/data/incidents.csv, from the rulebook)", title_justify="left")
     for c in ("id", "exchange", "date", "customer loss", "wallet", "customer share"):

@@ -34,7 +34,7 @@ from markupsafe import Markup
 from jurisdictions.framework import CATEGORIES, XjurError
 
 from . import charts as ch
-from .render import compact
+from ..formatting import compact
 
 STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "proposed": "proposed", "assumed": "assumed",
                 "reported": "reported"}
@@ -59,7 +59,7 @@ class Briefing:
 
     @property
     def version(self) -> str:
-        from . import __version__
+        from .. import __version__
 
         return __version__
 
@@ -103,7 +103,7 @@ def build_briefing(
     step("stress")
     if with_stress:
         if find_spec("comparisons.stress") is not None:
-            from .stress import stress as run_stress
+            from ..stress import stress as run_stress
 
             try:
                 stress_res = run_stress(result, all_incidents=True)
@@ -147,7 +147,7 @@ def sweep_grid(parameter_value: Any) -> list[float]:
 
 def run_sweep(result: Any, parameter: str = DEFAULT_SWEEP, values: Sequence[float] | None = None) -> pd.DataFrame:
     """The Japanese reserve swept over ``parameter`` (central scenario), for the result's profiles."""
-    from .sensitivity import sweep
+    from ..sensitivity import sweep
 
     jp = result.parameters.get("JP")
     if jp is None:
@@ -386,9 +386,9 @@ def parameter_rows(result: Any) -> list[dict]:
 
 def assumption_rows(result: Any) -> list[dict]:
     """Every cost assumption (id, value, unit, status, date, citation, source, note), when costs are installed."""
-    if find_spec("comparisons.assumptions") is None:
+    if find_spec("comparisons.costs.assumptions") is None:
         return []
-    from .assumptions import load_assumptions
+    from ..costs.assumptions import load_assumptions
 
     pset = getattr(result, "assumptions", None)
     pset = pset if pset is not None else load_assumptions()
@@ -636,13 +636,13 @@ def write_briefing(b: Briefing, path: str | Path, chart_mode: str = "interactive
 def brief(profiles: Any, output: str | Path, xlsx: str | Path | None = None, chart_mode: str = "interactive",
           **compare_kwargs: Any) -> Briefing:
     """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``)."""
-    from .compare import compare
+    from ..compare import compare
 
     result = compare(profiles, **compare_kwargs)
     b = build_briefing(result)
     write_briefing(b, output, chart_mode=chart_mode)
     if xlsx is not None:
-        from .xlsx import write_workbook
+        from .workbook import write_workbook
 
         write_workbook(b, xlsx)
     return b

@@ -1,4 +1,4 @@
-"""Overlap groups of the cost table (``comparisons/costs.py``): obligations of one ``overlap_group`` are met by
+"""Overlap groups of the cost table (``comparisons/costs/table.py``): obligations of one ``overlap_group`` are met by
 the same resources, so the group costs what its costliest member costs; the other members' cost rows show 0
 and a note naming the member that carries the cost.
 

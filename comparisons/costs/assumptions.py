@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from jurisdictions.framework import ParameterError, ParameterSet, ParameterValue, did_you_mean, load_parameters
 from jurisdictions.framework.parameters import ParameterHistory
 
-BUILTIN_FILE = Path(__file__).with_name("data") / "cost_assumptions.yaml"
+BUILTIN_FILE = Path(__file__).parent.parent / "data" / "cost_assumptions.yaml"
 YIELD_PREFIX = "reserve_yield_"
 _YIELD_ID = re.compile(r"^reserve_yield_[a-z]{3}$")
 _USER_START = dt.date(1900, 1, 1)

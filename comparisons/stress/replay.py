@@ -1,7 +1,7 @@
 """Stress tests: would each regime's mandated resources have made customers whole after a hack?
 
 A *loss scenario* is either a historical incident replayed as an absolute customer loss (from
-``comparisons/data/incidents.csv``, see :mod:`comparisons.incidents`) or a loss given as shares of the
+``comparisons/data/incidents.csv``, see :mod:`comparisons.stress.incidents`) or a loss given as shares of the
 profile's hot and cold holdings. For every profile × loss scenario × jurisdiction × regime (× reserve
 scenario) the result gives the customer loss, the resources that can absorb it, the part covered, the part
 left uncovered and the coverage ratio, with the rule that decided which resources apply.
@@ -38,10 +38,10 @@ import pandas as pd
 
 from jurisdictions.framework import XjurError, percent
 
-from .compare import ComparisonResult, compare, records
-from .fx import FxSnapshot
+from ..compare import ComparisonResult, compare, records
+from ..fx import FxSnapshot
 from .incidents import LOSS_POINTS, load_incidents, resolve
-from .render import compact
+from ..formatting import compact
 
 #: the keys of every row of ``xjur stress --format json`` (more columns follow them)
 KEY_COLUMNS: tuple[str, ...] = (

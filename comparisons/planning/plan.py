@@ -38,8 +38,8 @@ import yaml
 
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
 
-from .compare import ComparisonResult, compare, fx_snapshot, parse_date, records
-from .load import profiles_from_records
+from ..compare import ComparisonResult, compare, fx_snapshot, parse_date, records
+from ..load import profiles_from_records
 
 #: the fields a market share scales (every money field, and the user count)
 SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)

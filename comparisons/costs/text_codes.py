@@ -1,6 +1,6 @@
 """Text columns as integer codes: read a column's codes (a Categorical's own, or factorized), collect the
 distinct texts of an output column, code integer keys without hashing, and format ``render.compact`` once
-per distinct text. The cost table (``comparisons/costs.py``) and its summary group and write text this way,
+per distinct text. The cost table (``comparisons/costs/table.py``) and its summary group and write text this way,
 so that fifteen million rows never become fifteen million Python strings.
 """
 from __future__ import annotations
@@ -116,7 +116,7 @@ def combine_keys(key: np.ndarray | None, codes: np.ndarray, size: int) -> np.nda
 
 
 def compact_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """``comparisons.render.compact`` over an array: ``(codes, texts)`` with ``texts[codes[i]] ==
+    """``comparisons.formatting.compact`` over an array: ``(codes, texts)`` with ``texts[codes[i]] ==
     compact(values[i])``, formatting in Python only one value per distinct text.
 
     ``compact`` writes 3 significant digits (``,.3g`` of the value ÷ 10^3k) or, below 1,000 and from a
@@ -131,7 +131,7 @@ def compact_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def _compact_codes(x: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    from .render import compact
+    from ..formatting import compact
 
     n = len(x)
     key = np.empty(n, dtype=np.int64)

@@ -1,5 +1,5 @@
 """Per profile and market: resources tied up, insured amount, annual cost and cost in bp of trading volume,
-summed from the cost table (``comparisons/costs.py``) on integer keys."""
+summed from the cost table (``comparisons/costs/table.py``) on integer keys."""
 from __future__ import annotations
 
 from typing import Any, Callable, Sequence

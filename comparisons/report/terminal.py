@@ -10,23 +10,10 @@ from rich.text import Text
 
 from jurisdictions.framework import CATEGORIES
 
+from ..formatting import compact, compact_money  # noqa: F401  (re-exported for the CLI)
+
 STATUS_STYLE = {"in_force": "green", "guidance": "cyan", "proposed": "yellow", "assumed": "magenta"}
 STATUS_MARK = {"in_force": "", "guidance": " (g)", "proposed": " (p)", "assumed": " (a)"}
-
-
-def compact(x: float) -> str:
-    """1234567 → '1.23 m'; NaN → 'n/a'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "n/a"
-    a = abs(x)
-    for div, suffix in ((1e12, " tn"), (1e9, " bn"), (1e6, " m"), (1e3, " k")):
-        if a >= div:
-            return f"{x / div:,.3g}{suffix}" if x / div < 1000 else f"{x / div:,.0f}{suffix}"
-    return f"{x:,.0f}"
-
-
-def compact_money(ccy: str, x: float) -> str:
-    return f"{ccy} {compact(x)}"
 
 
 def _cell(rows: pd.DataFrame, ref_ccy: str, show_local: bool, notes: dict[str, int]) -> Text:

@@ -87,7 +87,7 @@ def form_scale(forms: Iterable[str]) -> alt.Scale:
 # -- number formatting (axis labels are vega expressions; tooltips get pre-formatted strings) -----------
 def compact(x: float) -> str:
     """1234567 → '1.23 m'; NaN → 'n/a' (the same short form as the terminal and the briefing)."""
-    from .render import compact as _compact
+    from ..formatting import compact as _compact
 
     return _compact(x)
 
@@ -540,14 +540,14 @@ def chart(result: Any, kind: str = "obligations", **kwargs: Any) -> Any:
 
             if find_spec("comparisons.stress") is None:
                 raise XjurError("charts: stress tests are not installed (comparisons.stress)")
-            from .stress import stress
+            from ..stress import stress
 
             data = stress(result.profiles, all_incidents=True, **_compare_kwargs_of(result))
         return stress_chart(data, **kwargs)
     if kind == "sensitivity":
         data = kwargs.pop("sweep", None)
         if data is None:
-            from .sensitivity import sweep
+            from ..sensitivity import sweep
 
             data = sweep(result.profiles, kwargs.pop("parameter"), kwargs.pop("values"),
                          scenarios=list(result.scenarios), as_of=result.as_of, currency=result.currency, fx=result.fx)

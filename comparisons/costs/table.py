@@ -35,10 +35,10 @@ rows appended in table order, so the table needs no sort (a table in another ord
 and put back in order once). The cost table's text columns are Categoricals: text that is constant per
 obligation kind, form and scenario is written once, and the few texts that carry a row's own amounts (the
 parts of a split insurance cover, an overlap member's standalone cost) are built once per distinct text,
-the amounts grouped by their rounded form (``compact``; see ``comparisons/text_codes.py``). The table's
+the amounts grouped by their rounded form (``compact``; see ``comparisons/costs/text_codes.py``). The table's
 columns are written once, in order, into arrays reserved for the most rows possible; what is kept per
 obligation row for the whole table is its count of cost rows (and, for rows in overlap groups only, their
-costs and where their cost rows start). The summary per profile and market is ``comparisons/cost_summary.py``.
+costs and where their cost rows start). The summary per profile and market is ``comparisons/costs/summary.py``.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ import pandas as pd
 from jurisdictions.framework import ParameterSet, PluginError
 
 from .assumptions import CAPACITY, COST_OF_CAPITAL, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
-from .cost_overlaps import Overlaps
+from .overlaps import Overlaps
 from .funding import FundingMix, Tranche, allocate
 from .text_codes import TextCodes, TextPool, combine_keys, compact_codes, distinct_keys
 
@@ -93,7 +93,7 @@ def _pct(x: float) -> str:
 
 
 def _amt(ccy: str, x: float) -> str:
-    from .render import compact
+    from ..formatting import compact
 
     return f"{ccy} {compact(x)}"
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
-    check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, load_parameters,
-    profile_dtype,
+    check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, is_declarative,
+    load_parameters, profile_dtype,
 )
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
@@ -108,6 +108,9 @@ class ComparisonResult:
     extras: dict = field(default_factory=dict)
     assumptions: Any = None  # the cost assumptions (ParameterSet: built-in values with the user's overrides)
     funding: Any = None  # the user's fixed funding mix (comparisons.funding.FundingMix) or None: cheapest
+    #: per declared market of a deferred batch: its evaluation and the rows kept, whose basis lines are
+    #: rendered when ``obligations`` is read
+    evaluations: dict = field(default_factory=dict)
 
     # -- the obligations, with text or compact -------------------------------------------------------
     @functools.cached_property
@@ -117,14 +120,27 @@ class ComparisonResult:
         on a terminal)."""
         if not self.text_deferred:
             return self.rows
-        frames = self._per_market("basis lines", lambda j, local: assessed_rows(
-            j, local, self.as_of, self.scenarios, self.parameters[j.code], self.overrides, self.in_force_only,
-            self.fx.rate(j.currency, self.currency)))
+        frames = self._per_market("basis lines", lambda j, local: self._rendered(j.code) if j.code in self.evaluations
+                                  else assessed_rows(j, local, self.as_of, self.scenarios, self.parameters[j.code],
+                                                     self.overrides, self.in_force_only,
+                                                     self.fx.rate(j.currency, self.currency)))
         return concat_obligations(list(frames.values()), consume=True)
+
+    def _rendered(self, code: str) -> pd.DataFrame:
+        """A declared market's rows of the batch with text columns as strings and the basis lines rendered
+        from its evaluation (the rules are not run again)."""
+        evaluation, keep = self.evaluations[code]
+        codes = self.rows["jurisdiction"]
+        part = self.rows[(codes == code).to_numpy()]
+        part = part.astype({c: object for c in part.columns if isinstance(part[c].dtype, pd.CategoricalDtype)})
+        basis = evaluation.basis()
+        part = part.assign(basis=basis if keep is None else basis[keep])
+        return part[list(COLUMNS)].reset_index(drop=True)
 
     def _per_market(self, what: str, run: Callable[[Any, pd.DataFrame], Any]) -> dict[str, Any]:
         """``run(jurisdiction, profiles in its currency)`` for every market, with a progress bar: how a
-        deferred batch renders its text."""
+        deferred batch renders its text (a declared market from its evaluation, a plug-in written against the
+        ``assess`` hook by running it again with text on)."""
         out = {}
         with _steps(len(self.profiles), what, self.jurisdictions) as step:
             for j in self.jurisdictions:
@@ -383,7 +399,7 @@ def compare(
                                        f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
     defer = len(frame) >= DEFER_TEXT_MIN_PROFILES if defer_text is None else bool(defer_text)
     names = profile_dtype(frame["name"]) if defer else None
-    frames, params_used, notes = [], {}, {}
+    frames, params_used, notes, evaluations = [], {}, {}, {}
     bar = _progress_bar(progress, len(frame))
     task = bar.add_task(f"{len(frame):,} profiles", total=len(chosen) + 1) if bar is not None else None
     try:
@@ -396,7 +412,7 @@ def compare(
             args = (j, local, day, scen, params, overrides, in_force_only, rates.rate(j.currency, ref))
             if defer:
                 with compact_rows(names):
-                    rows = assessed_rows(*args)
+                    rows = assessed_rows(*args, keep_text=evaluations)
                 frames.append(_compact(rows, names, j.code))
             else:
                 frames.append(assessed_rows(*args))
@@ -416,7 +432,7 @@ def compare(
         rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=tuple(chosen),
         parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
         fx_warnings=tuple(fx_warnings), overrides=overrides, in_force_only=in_force_only,
-        assumptions=cost_assumptions, funding=funding_mix,
+        assumptions=cost_assumptions, funding=funding_mix, evaluations=evaluations,
     )
 
 
@@ -429,18 +445,38 @@ TEXT_PROGRESS_MIN_PROFILES = 25_000
 
 
 def assessed_rows(j: Any, local: pd.DataFrame, day: dt.date, scenarios: Sequence[str], params: ParameterSet,
-                  overrides: ParameterSet | None, in_force_only: bool, rate_to_ref: float) -> pd.DataFrame:
-    """One jurisdiction's Contract 2 rows for profiles already in its currency: the plug-in's ``assess``,
-    checked, with user-overridden parameters cited, proposals left out if asked, and ``amount_ref``."""
-    rows = j.assess(local, day, scenarios, parameters=params)
+                  overrides: ParameterSet | None, in_force_only: bool, rate_to_ref: float,
+                  keep_text: dict | None = None) -> pd.DataFrame:
+    """One jurisdiction's Contract 2 rows for profiles already in its currency: the plug-in's rows (a declared
+    plug-in evaluated by the framework, any other through its ``assess`` hook), checked, with user-overridden
+    parameters cited, what does not apply on the date left out if asked, and ``amount_ref``.
+
+    ``keep_text``: for a declared plug-in on the batch path, receives ``{code: (evaluation, kept rows)}`` so that
+    the basis lines are rendered later from the same evaluation (no plug-in runs twice)."""
+    if is_declarative(j):
+        evaluation = j.evaluate(local, day, scenarios, params)
+        rows = evaluation.rows(consume=True)
+    else:
+        evaluation = None
+        rows = j.assess(local, day, scenarios, parameters=params)
     _check_rows(rows, j.code)
     if overrides is not None:
         rows = _cite_overrides(rows, j, overrides)
+    keep = None
     if in_force_only:
-        proposed = {r.id for r in j.regimes if r.status == "proposed"}
-        rows = rows[~rows["regime"].isin(proposed).to_numpy()]
+        left_out = {r.id for r in j.regimes if r.status == "proposed" or _upcoming(r, day)}
+        keep = ~rows["regime"].isin(left_out).to_numpy()
+        rows = rows[keep]
+    if keep_text is not None and evaluation is not None:
+        keep_text[j.code] = (evaluation, keep)
     rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rate_to_ref)
     return rows[list(COLUMNS)]
+
+
+def _upcoming(regime: Any, day: dt.date) -> bool:
+    """An enacted regime not yet applying on ``day`` (a third party's regime may lack the method)."""
+    upcoming = getattr(regime, "upcoming", None)
+    return bool(upcoming(day)) if upcoming is not None else False
 
 
 def plugin_notes(j: Any, local: pd.DataFrame, day: dt.date, params: ParameterSet) -> tuple[dict, ...]:

@@ -481,7 +481,9 @@ def test_before_the_incident_term_reserve_is_between_floor_and_cap(volume, asset
 def test_rules_bounded_term_between_floor_and_cap_even_with_incidents(volume, assets, hot, incidents):
     frame = validate_frame(pd.DataFrame([jpy(name="p", annual_trading_volume=volume, client_crypto_assets=assets,
                                              hot_wallet_share=hot, recent_incident_losses=incidents)]))
-    total, bounded = rules.liability_reserve(frame, 0.0002, 0.01, 2e8, 4e10, 0.5)
+    total, bounded = rules.reserve_amount(frame["annual_trading_volume"].to_numpy(),
+                                          (1 - hot) * frame["client_crypto_assets"].to_numpy(),
+                                          frame["recent_incident_losses"].to_numpy(), 0.0002, 0.01, 2e8, 4e10, 0.5)
     assert 2e8 <= bounded[0] <= 4e10
     assert total[0] == pytest.approx(bounded[0] + 0.5 * incidents)
 

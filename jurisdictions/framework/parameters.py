@@ -13,6 +13,10 @@ A parameter file is YAML, a mapping from parameter id (the rulebook's id) to an 
           source: rulebook/eu_mica.md §4 (eu_pmc_class2)
           note: optional free text (for `assumed` values: the reasoning)
 
+A status may carry the rulebook's flag ``†`` (``status: in_force †``): the value was not verified against the
+primary text. The flag is kept (``ParameterValue.unverified``) and every row whose amount it decides cites
+its instrument with `` †``.
+
 A value may instead be given per scenario (``scenarios: {low: ..., central: ..., high: ...}``); ``null``
 means "none" (e.g. no cap). Reading a parameter for a date before its first ``effective_from`` is an
 error, never a silent 0.
@@ -33,7 +37,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from .errors import ParameterError, did_you_mean
-from .status import PARAMETER_STATUSES
+from .status import PARAMETER_STATUSES, UNVERIFIED_FLAG
 
 _ENTRY_KEYS = {"effective_from", "value", "scenarios", "status", "citation", "source", "note", "unit"}
 _SCENARIOS = ("low", "central", "high")  # Contract 2's scenario names
@@ -87,6 +91,7 @@ class ParameterValue:
     note: str = ""
     description: str = ""
     scenarios: Mapping[str, Any] | None = None
+    unverified: bool = False  # flagged † in the rulebook: not verified against the primary text
 
     def for_scenario(self, scenario: str | None) -> Any:
         """The value for one scenario (the plain value when the parameter has no scenarios)."""
@@ -236,7 +241,9 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
                     raise ParameterError(f"{w}: missing {key!r}")
             if ("value" in raw) == ("scenarios" in raw):
                 raise ParameterError(f"{w}: give exactly one of 'value' or 'scenarios'")
-            status = str(raw["status"])
+            status = str(raw["status"]).strip()
+            unverified = status.endswith(UNVERIFIED_FLAG)
+            status = status.rstrip(UNVERIFIED_FLAG).strip()
             if status not in PARAMETER_STATUSES:
                 raise ParameterError(
                     f"{w}: status {status!r} is not one of {', '.join(PARAMETER_STATUSES)}"
@@ -261,6 +268,7 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
                     unit=str(raw.get("unit", unit)),
                     effective_from=_as_date(raw["effective_from"], w),
                     status=status,
+                    unverified=unverified,
                     citation=str(raw["citation"]),
                     source=str(raw.get("source", origin)),
                     note=str(raw.get("note", "")).strip(),

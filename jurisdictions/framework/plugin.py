@@ -13,28 +13,78 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence
 
 import pandas as pd
 
 from .obligations import SCENARIOS
 from .parameters import ParameterSet, load_parameters
 
+if TYPE_CHECKING:
+    from .declared import Evaluation
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which firms a regime (or one obligation) reaches: PolicyEngine's ``defined_for``, with a reason.
+
+    A profile is in scope when it offers any of ``services`` (empty: every profile), and, when
+    ``fiat_markets`` is given, takes customer money or runs fiat pairs in one of those currencies
+    (Contract 1 ``fiat_markets``). ``assumed_services`` bring a firm in only under a mapping the rulebook does
+    not state (e.g. MiCA's reception and transmission of orders read as Japanese "intermediation"): a profile
+    in scope through them alone gets ``assumed`` rows, and ``assumption`` says why.
+    """
+
+    services: tuple[str, ...] = ()
+    assumed_services: tuple[str, ...] = ()
+    fiat_markets: tuple[str, ...] = ()
+    describe: str = ""  # who is in scope, in words: "firms operating a virtual asset trading platform"
+    assumption: str = ""  # the reasoning behind ``assumed_services``
+
+    def needs(self) -> str:
+        """What would bring an out-of-scope firm in, for the ``not in scope`` reason."""
+        parts = []
+        svcs = self.services + self.assumed_services
+        if svcs:
+            parts.append("services " + ", ".join(svcs))
+        if self.fiat_markets:
+            parts.append("a fiat market in " + " or ".join(self.fiat_markets))
+        return " and ".join(parts)
+
 
 @dataclass(frozen=True)
 class Regime:
-    """One rule set of a jurisdiction (e.g. ``jp.psa``)."""
+    """One rule set of a jurisdiction (e.g. ``jp.psa``).
+
+    Dates are the framework's job (DESIGN.md Contract 3): an ``in_force`` or ``guidance`` regime applies from
+    ``in_force_from`` (blank rows with the reason before it); an ``enacted`` one (made, applying later) is
+    evaluated before its start and labelled ``enacted`` (upcoming), and counts as in force from its start; a
+    ``proposed`` one is a what-if evaluated on any date (``in_force_from`` is its assumed start, shown only).
+    """
 
     id: str
     name: str
-    status: str  # in_force, guidance or proposed
-    in_force_from: dt.date | None  # for a proposed regime: its assumed start (shown, never used to skip it)
+    status: str  # in_force, guidance, enacted or proposed
+    in_force_from: dt.date | None  # start; for a proposed regime its assumed start (shown, never used to skip it)
     citation: str
     start_note: str = ""  # e.g. "spring 2027 at the earliest (reported)"
+    scope: Scope | None = None  # None: every profile
+    facts_as_of: dt.date | None = None  # date of the newest fact the plug-in uses for this regime
 
     @property
     def is_proposal(self) -> bool:
         return self.status == "proposed"
+
+    def upcoming(self, as_of: dt.date) -> bool:
+        """An enacted regime whose start is after ``as_of``: evaluated and labelled ``enacted``."""
+        return self.status == "enacted" and self.in_force_from is not None and as_of < self.in_force_from
+
+    def status_on(self, as_of: dt.date) -> str:
+        """The regime's part of a row's status on ``as_of`` (an enacted regime counts as in force once it
+        applies)."""
+        if self.status == "enacted" and not self.upcoming(as_of):
+            return "in_force"
+        return self.status
 
 
 @dataclass(frozen=True)
@@ -45,8 +95,8 @@ class ObligationSpec:
     regime: str
     category: str
     funding_forms: tuple[str, ...]
-    formula: str  # the rule as a formula, in words a lawyer can check
-    citation: str
+    formula: str = ""  # the rule as a formula, in words a lawyer can check ("" with a rule: its docstring)
+    citation: str = ""
     inputs: tuple[str, ...] = ()  # profile fields read
     parameters: tuple[str, ...] = ()  # parameter ids read
     overlap_group: str = ""
@@ -68,6 +118,25 @@ class ObligationSpec:
     #: whether the resources are reserved for customers (False: e.g. MiCA's prudential safeguards, which
     #: are not ring-fenced for clients and are said to be so in stress output)
     ring_fenced: bool = True
+    # --- the declarative way (plug-in contract v2): the framework builds the rows -------------------------
+    #: the rule: ``rule(p, q) -> amount`` or ``(amount, terms)``, ``p`` the profile columns
+    #: (:class:`~jurisdictions.framework.declared.Columns`), ``q`` the recording parameter reader
+    #: (:class:`~jurisdictions.framework.declared.Reader`); ``terms`` are the numbers the basis line shows.
+    #: Its docstring is the provision in words (``formula`` defaults to it). None with ``no_amount``: the rule
+    #: sets no amount.
+    rule: Callable[..., Any] | None = field(default=None, compare=False)
+    #: the basis line's template, e.g. ``"{ratio} × {hot:pct} hot × {crypto:money} = {amount:money}"``
+    #: (formats: ``money``, ``pct``, ``num``; a field without one is text or a plain number), or a function of
+    #: the terms returning the template
+    basis: str | Callable[[dict], str] = field(default="", compare=False)
+    #: why there is no amount when the rule sets none (e.g. "set by the Superintendent per licensee")
+    no_amount: str = ""
+    #: narrows the regime's scope for this obligation (e.g. Korea's KRW-market floor)
+    scope: Scope | None = None
+
+    def __post_init__(self) -> None:
+        if not self.formula and self.rule is not None and self.rule.__doc__:
+            object.__setattr__(self, "formula", " ".join(self.rule.__doc__.split()))
 
 
 @dataclass(frozen=True)
@@ -120,8 +189,23 @@ class Jurisdiction:
         as_of: dt.date,
         scenarios: Sequence[str] = ("central",),
         parameters: ParameterSet | None = None,
-    ) -> pd.DataFrame:  # pragma: no cover - abstract
-        raise NotImplementedError
+    ) -> pd.DataFrame:
+        """Contract 2 rows for every profile: the low-level hook. A plug-in that declares its obligations
+        with rules gets it from the framework (:meth:`evaluate`); one written against the hook overrides it."""
+        return self.evaluate(profiles, as_of, scenarios, parameters).rows()
+
+    def evaluate(
+        self,
+        profiles: pd.DataFrame,
+        as_of: dt.date,
+        scenarios: Sequence[str] = ("central",),
+        parameters: ParameterSet | None = None,
+    ) -> "Evaluation":
+        """Every declared obligation evaluated for every profile (scope, dates, status, citations by the
+        framework), with the basis lines rendered from their templates when read."""
+        from .declared import evaluate
+
+        return evaluate(self, profiles, as_of, scenarios, self.parameter_set(parameters))
 
     def not_applicable(self, profiles: pd.DataFrame, regime: Regime, as_of: dt.date,
                        scenarios: Sequence[str] = ("central",)) -> pd.DataFrame:

@@ -1,10 +1,10 @@
 """The status vocabulary of the rulebook and how statuses combine.
 
-Parameters carry the rulebook's statuses (README of the rulebook): ``in_force``, ``guidance``, ``proposed``,
-``reported``, ``assumed``. ``unknown`` values are never given a number, so they never reach a formula.
+Parameters carry the rulebook's statuses (README of the rulebook): ``in_force``, ``guidance``, ``enacted``
+(law or final rules made, applying from a later date), ``proposed``, ``reported``, ``assumed``. ``unknown`` values are never given a number, so they never reach a formula.
 
 An obligation row carries the *worst* status among the inputs of its formula. Contract 2 allows only
-``in_force``, ``guidance``, ``proposed`` and ``assumed`` in the table, so a ``reported`` input (a figure from
+``in_force``, ``guidance``, ``enacted``, ``proposed`` and ``assumed`` in the table, so a ``reported`` input (a figure from
 the press, not an official text) makes the row ``assumed``: the model adopts the figure as an assumption.
 """
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-PARAMETER_STATUSES: tuple[str, ...] = ("in_force", "guidance", "proposed", "reported", "assumed")
-OUTPUT_STATUSES: tuple[str, ...] = ("in_force", "guidance", "proposed", "assumed")
+PARAMETER_STATUSES: tuple[str, ...] = ("in_force", "guidance", "enacted", "proposed", "reported", "assumed")
+OUTPUT_STATUSES: tuple[str, ...] = ("in_force", "guidance", "enacted", "proposed", "assumed")
+#: the flag of a value not verified against the primary text (rulebook README: "in_force †")
+UNVERIFIED_FLAG = "†"
 _RANK = {s: i for i, s in enumerate(PARAMETER_STATUSES)}
 
 

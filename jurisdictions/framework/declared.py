@@ -1,0 +1,403 @@
+"""Declared obligations (plug-in contract v2): a market declares each obligation once and the framework
+builds its Contract 2 rows.
+
+A declaration (:class:`~jurisdictions.framework.plugin.ObligationSpec` with a ``rule``) says everything about an
+obligation: id, regime, category, funding forms, citation, overlap group, caps, what it absorbs, its scope and
+the template of its ``basis`` line. Its rule is a pure vectorised function ``rule(p, q)``:
+
+* ``p`` (:class:`Columns`) gives the profile fields as float arrays (``p.client_crypto_assets``) and the
+  service and fiat-market masks (``p.offers("custody")``, ``p.fiat_market("KRW")``);
+* ``q`` (:class:`Reader`) reads parameters for the date (and scenario) and records what decided the amount:
+  ``q("eu_fo_multiplier")`` decides every row, ``q.max((pid, term), ...)`` records, row by row, the term that
+  binds, ``q.peek(pid)`` reads without deciding anything.
+
+It returns the amount, or ``(amount, terms)`` with the numbers the basis line shows (a ``reason`` term gives
+the reason of rows whose amount is NaN). The framework then, in one place for every market:
+
+* leaves a regime out before its start (``in_force``/``guidance``), labels an ``enacted`` regime upcoming before
+  its start, evaluates a ``proposed`` one as a what-if on any date (DESIGN.md Contract 3);
+* gives profiles outside the regime's (or obligation's) scope blank rows with ``not in scope: ...``, and rows
+  ``assumed`` where the scope rests on a mapping the rulebook does not state;
+* computes each row's status as the worst of its regime's and of the parameters that decided its amount, and
+  cites the instrument with `` †`` where such a parameter is flagged unverified;
+* renders ``basis`` from the template only when text is read (:meth:`Evaluation.basis`): one evaluation serves
+  one profile and a million, and no rule runs twice.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import PluginError
+from .obligations import (
+    choose, concat_obligations, join_text, money, number, obligation_rows, percent, percents, text_skipped,
+)
+from .parameters import ParameterSet, ParameterValue
+from .status import OUTPUT_STATUSES, output_status
+
+if TYPE_CHECKING:
+    from .plugin import ObligationSpec, Regime, Scope
+
+_RANK = {s: i for i, s in enumerate(OUTPUT_STATUSES)}
+NOT_APPLICABLE_BASIS = "not applicable on this date"
+NOT_IN_SCOPE_BASIS = "not in scope"
+
+
+class Columns:
+    """The profile fields a rule reads, as arrays (each column converted once per evaluation)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._cache: dict[str, np.ndarray] = {}
+        self.n = len(frame)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        cache = self.__dict__["_cache"]
+        if name not in cache:
+            frame = self.__dict__["_frame"]
+            if name not in frame.columns:
+                raise AttributeError(f"profile field {name!r} is not among the profiles' columns")
+            col = frame[name]
+            cache[name] = col.to_numpy(dtype="float64") if col.dtype.kind in "fiub" else col.to_numpy()
+        return cache[name]
+
+    def optional(self, name: str, default: np.ndarray | float) -> np.ndarray:
+        """An optional field (Contract 1), ``default`` where the profile leaves it out (column absent or NaN)."""
+        if name not in self._frame.columns:
+            return np.broadcast_to(np.asarray(default, dtype="float64"), (self.n,))
+        values = getattr(self, name)
+        missing = np.isnan(values)
+        return np.where(missing, default, values) if missing.any() else values
+
+    def has(self, name: str) -> np.ndarray:
+        """Rows where an optional field is given."""
+        if name not in self._frame.columns:
+            return np.zeros(self.n, dtype=bool)
+        col = self._frame[name]
+        return col.notna().to_numpy() if col.dtype.kind not in "fiub" else ~np.isnan(getattr(self, name))
+
+    def offers(self, *services: str) -> np.ndarray:
+        """Rows that offer any of ``services`` (MiCA's ten service codes)."""
+        cols = [f"svc_{s}" for s in services]
+        missing = [c for c in cols if c not in self._frame.columns]
+        if missing:
+            raise AttributeError(f"service columns {missing} are not among the profiles' columns")
+        return self._frame[cols].to_numpy().any(axis=1) if cols else np.ones(self.n, dtype=bool)
+
+    def fiat_market(self, *currencies: str) -> np.ndarray:
+        """Rows that take customer money or run fiat pairs in one of ``currencies`` (Contract 1 ``fiat_markets``;
+        where the profile gives none, its own currency)."""
+        wanted = set(currencies)
+        if "fiat_markets" in self._frame.columns:
+            values = self._frame["fiat_markets"].to_numpy(dtype=object)
+            codes, uniq = pd.factorize(pd.Series(values, dtype=object).map(_market_key))
+            hit = np.array([bool(wanted & set(u.split(";"))) if u else False for u in uniq], dtype=bool)
+            return hit[codes] if len(uniq) else np.zeros(self.n, dtype=bool)
+        ccy = self._frame["profile_currency"] if "profile_currency" in self._frame.columns \
+            else self._frame["currency"]
+        return ccy.isin(list(wanted)).to_numpy()
+
+
+def _market_key(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, str):
+        return ";".join(x.strip().upper() for x in v.split(";") if x.strip())
+    return ";".join(str(x).strip().upper() for x in v)
+
+
+class Reader:
+    """Reads parameters for one date and scenario and records what decided the amount (OpenFisca's traced
+    parameter access): the row's status and dagger come from what was recorded, nothing else."""
+
+    def __init__(self, params: ParameterSet, as_of: dt.date, what_if: bool, scenario: str | None, n: int) -> None:
+        self._params, self._as_of, self._what_if, self.scenario, self.n = params, as_of, what_if, scenario, n
+        self.reads: dict[str, ParameterValue] = {}
+        self.decides: list[tuple[str, np.ndarray | None]] = []
+
+    def value(self, pid: str) -> ParameterValue:
+        """The parameter as read on the date (a what-if regime: its first value when the date comes before it)."""
+        if pid not in self.reads:
+            self.reads[pid] = (self._params.what_if(pid, self._as_of) if self._what_if
+                               else self._params.at(pid, self._as_of))
+        return self.reads[pid]
+
+    def peek(self, pid: str) -> float:
+        """The number, read without deciding any row's status (for a term whose binding is recorded apart)."""
+        pv = self.value(pid)
+        return pv.number(self.scenario if pv.scenarios is not None else None)
+
+    def __call__(self, pid: str) -> float:
+        """The number; it decides every row's amount."""
+        x = self.peek(pid)
+        self.decides.append((pid, None))
+        return x
+
+    def text(self, pid: str) -> str:
+        """A parameter whose value is a rule in words; it decides every row."""
+        self.decides.append((pid, None))
+        pv = self.value(pid)
+        return str(pv.for_scenario(self.scenario if pv.scenarios is not None else None))
+
+    def decide(self, pids: str | Sequence[str], rows: np.ndarray | None = None) -> None:
+        """Record that ``pids`` decide the amount on ``rows`` (all rows when None)."""
+        for pid in ([pids] if isinstance(pids, str) else pids):
+            self.value(pid)
+            self.decides.append((pid, None if rows is None else np.asarray(rows, dtype=bool)))
+
+    def _pick(self, terms: Sequence[tuple[str | Sequence[str], Any]], pick: Callable) -> np.ndarray:
+        values = np.stack(np.broadcast_arrays(*[np.asarray(v, dtype="float64") for _, v in terms], np.zeros(self.n)
+                                             )[:-1])
+        idx = pick(values, axis=0)
+        for k, (pids, _) in enumerate(terms):
+            self.decide(pids, idx == k)
+        return np.take_along_axis(values, idx[None, :], axis=0)[0]
+
+    def max(self, *terms: tuple[str | Sequence[str], Any]) -> np.ndarray:
+        """``max`` of terms, each ``(parameter ids, values)``: the ids of the binding term decide each row."""
+        return self._pick(terms, np.argmax)
+
+    def min(self, *terms: tuple[str | Sequence[str], Any]) -> np.ndarray:
+        """``min`` of terms: the ids of the binding term decide each row."""
+        return self._pick(terms, np.argmin)
+
+
+# --- text: basis templates ------------------------------------------------------------------------------
+
+_FORMATTER = string.Formatter()
+
+
+def _field_text(value: Any, spec: str, currency: str) -> Any:
+    if spec == "money":
+        return money(currency, value)
+    if spec == "pct":
+        return percent(float(value)) if np.ndim(value) == 0 else percents(value)
+    if spec == "num":
+        return number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (pd.Series, np.ndarray)) and np.asarray(value).dtype.kind in "OUS":
+        return np.asarray(value, dtype=object)
+    return number(value)
+
+
+def render(template: str, terms: dict[str, Any], currency: str) -> Any:
+    """The basis line of every row: ``template`` with each ``{name:format}`` filled from ``terms``."""
+    parts: list[Any] = []
+    for literal, name, spec, _ in _FORMATTER.parse(template):
+        if literal:
+            parts.append(literal)
+        if name is not None:
+            if name not in terms:
+                raise PluginError(f"basis template {template!r} names {name!r}, which the rule does not return")
+            parts.append(_field_text(terms[name], spec or "", currency))
+    return join_text(*parts)
+
+
+def template_fields(template: str) -> list[str]:
+    """The names a template reads (for the load-time check of declarations)."""
+    return [name for _, name, _, _ in _FORMATTER.parse(template) if name is not None]
+
+
+# --- evaluation -------------------------------------------------------------------------------------------
+
+@dataclass
+class Piece:
+    """The rows of one obligation and scenario: numbers now, basis text when read."""
+
+    spec: "ObligationSpec"
+    scenario: str
+    n: int
+    amount: np.ndarray
+    valid: np.ndarray | None  # rows the rule computed (None: none, a regime not applying)
+    constant_basis: Any  # text of the other rows (a string or a per-row array)
+    terms: dict[str, Any] = field(default_factory=dict)
+    reads: dict[str, ParameterValue] = field(default_factory=dict)
+
+    def basis(self, currency: str) -> np.ndarray:
+        out = np.empty(self.n, dtype=object)
+        out[:] = self.constant_basis if isinstance(self.constant_basis, str) else np.asarray(
+            self.constant_basis, dtype=object)
+        if self.valid is None or not self.valid.any() or not self.spec.basis:
+            return out
+        template = self.spec.basis(self.terms) if callable(self.spec.basis) else self.spec.basis
+        text = render(template, {**self.terms, "amount": self.amount}, currency)
+        if np.ndim(text) == 0:
+            out[self.valid] = str(text)
+        else:
+            out[self.valid] = np.asarray(text, dtype=object)[self.valid]
+        return out
+
+
+@dataclass
+class Evaluation:
+    """One market's declared obligations evaluated for a batch: the rows, and their basis lines on demand."""
+
+    jurisdiction: Any
+    pieces: list[Piece]
+    frames: list[pd.DataFrame]
+
+    def rows(self, text: bool | None = None, consume: bool = False) -> pd.DataFrame:
+        """The Contract 2 rows (``basis`` rendered unless the batch path skips text). ``consume``: the rows are
+        handed over once (the evaluation keeps only what renders the basis lines later)."""
+        if text is None:
+            text = not text_skipped()
+        frames = self.frames
+        if consume:
+            self.frames = []
+        if text:
+            frames = [f.assign(basis=p.basis(self.jurisdiction.currency)) for p, f in zip(self.pieces, frames)]
+        return concat_obligations(frames)
+
+    def basis(self) -> np.ndarray:
+        """The basis line of every row, in row order."""
+        if not self.pieces:
+            return np.empty(0, dtype=object)
+        return np.concatenate([p.basis(self.jurisdiction.currency) for p in self.pieces])
+
+    def reads(self, obligation: str) -> dict[str, ParameterValue]:
+        """The parameters the rule of ``obligation`` read (for ``explain``)."""
+        out: dict[str, ParameterValue] = {}
+        for p in self.pieces:
+            if p.spec.id == obligation:
+                out.update(p.reads)
+        return out
+
+
+def is_declarative(j: Any) -> bool:
+    """Whether the framework builds this plug-in's rows (every obligation declared with a rule, ``assess`` not
+    overridden)."""
+    from .plugin import Jurisdiction
+
+    specs = getattr(j, "obligations", ())
+    return (isinstance(j, Jurisdiction) and type(j).assess is Jurisdiction.assess and bool(specs)
+            and all(getattr(s, "rule", None) is not None or getattr(s, "no_amount", "") for s in specs))
+
+
+def not_applying_reason(regime: "Regime", as_of: dt.date) -> str:
+    start = regime.in_force_from.isoformat() if regime.in_force_from else "n/k"
+    return f"{regime.id} does not apply on {as_of.isoformat()} (applies from {start})"
+
+
+def _scope_masks(scope: "Scope | None", p: Columns) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(in scope, in scope only through an assumed mapping); None: everyone / no one."""
+    if scope is None:
+        return None, None
+    certain = p.offers(*scope.services) if scope.services else None
+    assumed = p.offers(*scope.assumed_services) if scope.assumed_services else None
+    if certain is None and assumed is None:
+        inside = np.ones(p.n, dtype=bool)
+    else:
+        inside = (certain if certain is not None else False) | (assumed if assumed is not None else False)
+        inside = np.asarray(inside, dtype=bool)
+    only_assumed = None
+    if assumed is not None:
+        only_assumed = assumed & ~(certain if certain is not None else np.zeros(p.n, dtype=bool))
+    if scope.fiat_markets:
+        inside = inside & p.fiat_market(*scope.fiat_markets)
+    return inside, only_assumed
+
+
+def _scope_reason(regime: "Regime", scope: "Scope", obligation: str, own: bool) -> str:
+    who = scope.describe or "firms offering " + scope.needs()
+    what = f"{obligation} ({regime.id})" if own else regime.id
+    return f"not in scope: {what} applies to {who}; would apply with {scope.needs()}"
+
+
+def _rule_result(spec: "ObligationSpec", p: Columns, q: Reader) -> tuple[np.ndarray, dict[str, Any]]:
+    if spec.rule is None:
+        return np.full(p.n, np.nan), {"reason": spec.no_amount}
+    out = spec.rule(p, q)
+    amount, terms = (out if isinstance(out, tuple) else (out, {}))
+    amount = np.broadcast_to(np.asarray(amount, dtype="float64"), (p.n,))
+    return amount, dict(terms)
+
+
+def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence[str],
+             params: ParameterSet) -> Evaluation:
+    """Every declared obligation of ``j`` for every profile (already in ``j.currency``)."""
+    p = Columns(profiles)
+    n = p.n
+    regimes = {r.id: r for r in j.regimes}
+    scopes = {rid: _scope_masks(r.scope, p) for rid, r in regimes.items()}
+    pieces: list[Piece] = []
+    frames: list[pd.DataFrame] = []
+    for spec in j.obligations:
+        regime = regimes[spec.regime]
+        applies = (regime.is_proposal or regime.status == "enacted" or regime.in_force_from is None
+                   or as_of >= regime.in_force_from)
+        what_if = regime.is_proposal or regime.upcoming(as_of)
+        base = _RANK[output_status(regime.status_on(as_of))]
+        inside, only_assumed = scopes[spec.regime]
+        scope_reason = _scope_reason(regime, regime.scope, spec.id, False) if regime.scope is not None else ""
+        if spec.scope is not None:
+            own_in, own_assumed = _scope_masks(spec.scope, p)
+            own_reason = _scope_reason(regime, spec.scope, spec.id, True)
+        for sc in (scenarios if spec.scenarios else ("",)):
+            common = dict(jurisdiction=j.code, regime=regime.id, obligation=spec.id, category=spec.category,
+                          currency=j.currency, funding_forms=spec.funding_forms,
+                          overlap_group=spec.overlap_group, scenario=sc)
+            if not applies:
+                reason = not_applying_reason(regime, as_of)
+                frames.append(obligation_rows(profiles, **common, amount=np.full(n, np.nan),
+                                              status=output_status(regime.status), citation=spec.citation,
+                                              basis="", reason=reason))
+                pieces.append(Piece(spec, sc, n, np.full(n, np.nan), None, NOT_APPLICABLE_BASIS))
+                continue
+            q = Reader(params, as_of, what_if, sc or None, n)
+            amount, terms = _rule_result(spec, p, q)
+            rank = np.full(n, base, dtype=np.int8)
+            dagger = np.zeros(n, dtype=bool)
+            for pid, rows in q.decides:
+                pv = q.reads[pid]
+                r = _RANK[output_status(pv.status)]
+                if rows is None:
+                    rank = np.maximum(rank, r)
+                    dagger |= pv.unverified
+                else:
+                    rank = np.where(rows, np.maximum(rank, r), rank)
+                    dagger |= rows & pv.unverified
+            rule_reason = terms.pop("reason", "")
+            conditions, reasons = [], []
+            valid = np.ones(n, dtype=bool)
+            for mask, why, assumed in ((inside, scope_reason, only_assumed),
+                                       *(((own_in, own_reason, own_assumed),) if spec.scope is not None else ())):
+                if mask is None:
+                    continue
+                out = ~mask
+                conditions.append(out & valid)
+                reasons.append(why)
+                valid &= mask
+                if assumed is not None:
+                    rank = np.where(assumed, np.maximum(rank, _RANK["assumed"]), rank)
+            blank = np.isnan(amount) & valid
+            if blank.any():
+                if isinstance(rule_reason, str):
+                    if not rule_reason:
+                        raise PluginError(f"{j.code} {spec.id}: the rule gave NaN amounts without a reason")
+                    conditions.append(blank)
+                    reasons.append(rule_reason)
+                else:
+                    rr = np.asarray(rule_reason, dtype=object)
+                    for text in pd.unique(rr[blank]):
+                        conditions.append(blank & (rr == text))
+                        reasons.append(str(text))
+            amount = np.where(valid, amount, np.nan)
+            status = choose([rank == k for k in range(len(OUTPUT_STATUSES))], list(OUTPUT_STATUSES),
+                            OUTPUT_STATUSES[0])
+            citation = spec.citation if not dagger.any() else (
+                spec.citation + " †" if dagger.all() else choose([dagger], [spec.citation + " †"], spec.citation))
+            reason = choose(conditions, reasons, "") if conditions else None
+            frames.append(obligation_rows(profiles, **common, amount=amount, status=status, citation=citation,
+                                          basis="", reason=reason))
+            constant = (NOT_IN_SCOPE_BASIS if not blank.any() else
+                        np.where(blank, "no amount", NOT_IN_SCOPE_BASIS).astype(object))
+            pieces.append(Piece(spec, sc, n, amount, valid & ~np.isnan(amount), constant, terms, dict(q.reads)))
+    return Evaluation(j, pieces, frames)

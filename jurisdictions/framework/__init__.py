@@ -6,7 +6,7 @@ from .obligations import (
     obligation_rows, percent, percents, profile_dtype, text_skipped,
 )
 from .parameters import ParameterSet, ParameterValue, load_parameters, parse_parameters
-from .plugin import Jurisdiction, Note, ObligationSpec, Regime, Scope, check_scenarios, regime_applies
+from .plugin import Check, Jurisdiction, Note, ObligationSpec, Regime, Scope, check_scenarios, regime_applies
 from .declared import Columns, Evaluation, Reader, is_declarative
 from .profile import FIELDS, FRAME_COLUMNS, MONEY_FIELDS, SERVICES, Incident, Profile
 from .registry import Registry, check_plugin, discover
@@ -14,7 +14,7 @@ from .status import output_status, worst, worst_where
 from .validation import SERVICE_COLUMNS, services_of, validate_frame
 
 __all__ = [
-    "categorical_text", "CATEGORIES", "Columns", "Evaluation", "is_declarative", "Reader", "Scope", "check_plugin", "check_scenarios", "choose", "COLUMNS", "compact_rows",
+    "categorical_text", "CATEGORIES", "Check", "Columns", "Evaluation", "is_declarative", "Reader", "Scope", "check_plugin", "check_scenarios", "choose", "COLUMNS", "compact_rows",
     "compact_table", "CompactRows", "concat_categoricals", "concat_obligations", "did_you_mean", "discover",
     "empty_obligations", "FIELDS", "FRAME_COLUMNS", "FUNDING_FORMS", "FxError", "Incident", "join_text",
     "Jurisdiction", "load_parameters", "money", "MONEY_FIELDS", "Note", "number", "obligation_rows",

@@ -401,3 +401,92 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
                         np.where(blank, "no amount", NOT_IN_SCOPE_BASIS).astype(object))
             pieces.append(Piece(spec, sc, n, amount, valid & ~np.isnan(amount), constant, terms, dict(q.reads)))
     return Evaluation(j, pieces, frames)
+
+
+# --- checks: warnings about profiles, declared like obligations ---------------------------------------------
+
+def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: ParameterSet) -> list:
+    """The notes of every declared :class:`~jurisdictions.framework.plugin.Check` of ``j``: for each check whose
+    regime applies on ``as_of`` (or is evaluated as upcoming or a what-if), its rule flags rows of profiles in
+    the regime's scope and its message template is rendered for those rows only."""
+    from .plugin import Note
+
+    p = Columns(profiles)
+    regimes = {r.id: r for r in j.regimes}
+    names = profiles["name"].to_numpy(dtype=object)
+    out: list = []
+    for check in j.checks:
+        regime = regimes[check.regime]
+        if not (regime.is_proposal or regime.status == "enacted" or regime.in_force_from is None
+                or as_of >= regime.in_force_from):
+            continue
+        q = Reader(params, as_of, regime.is_proposal or regime.upcoming(as_of), None, p.n)
+        flagged, terms = check.rule(p, q)
+        flagged = np.asarray(flagged, dtype=bool)
+        inside, _ = _scope_masks(regime.scope, p)
+        if inside is not None:
+            flagged = flagged & inside
+        idx = np.flatnonzero(flagged)
+        if not len(idx):
+            continue
+        subset = {k: (v[idx] if isinstance(v, np.ndarray) and v.shape == (p.n,) else v) for k, v in terms.items()}
+        text = render(check.message + (f" ({check.citation})" if check.citation else ""), subset, j.currency)
+        texts = np.broadcast_to(np.asarray(text, dtype=object), (len(idx),))
+        out.extend(Note(j.code, names[i], str(t), check.level) for i, t in zip(idx.tolist(), texts.tolist()))
+    return out
+
+
+# --- compile on load: what a rule reads -------------------------------------------------------------------
+
+class _RecordingColumns:
+    """Profile columns of two synthetic profiles (every field 1.0, every service offered) that record what a
+    rule reads."""
+
+    n = 2
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.read.append(name)
+        return np.full(self.n, 0.5)
+
+    def optional(self, name: str, default: Any) -> np.ndarray:
+        self.read.append(name)
+        return np.full(self.n, 0.5)
+
+    def has(self, name: str) -> np.ndarray:
+        self.read.append(name)
+        return np.ones(self.n, dtype=bool)
+
+    def offers(self, *services: str) -> np.ndarray:
+        return np.ones(self.n, dtype=bool)
+
+    def fiat_market(self, *currencies: str) -> np.ndarray:
+        return np.ones(self.n, dtype=bool)
+
+
+class _RecordingReader(Reader):
+    """A reader that answers 1.0 for every parameter and records the ids asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(ParameterSet({}), dt.date.today(), False, None, 2)
+        self.asked: list[str] = []
+
+    def value(self, pid: str) -> ParameterValue:
+        self.asked.append(pid)
+        return ParameterValue(pid, 1.0, "", dt.date.min, "in_force", "")
+
+
+def dry_run(rule: Callable[..., Any], name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The parameter ids and profile fields ``rule`` reads, found by running it on two synthetic profiles when
+    its declaration is made (a rule that cannot run fails here, naming the obligation, not mid-comparison)."""
+    p, q = _RecordingColumns(), _RecordingReader()
+    try:
+        rule(p, q)
+    except Exception as e:  # noqa: BLE001 - any failure of a plug-in's rule is reported with its name
+        raise PluginError(f"obligation {name!r}: its rule fails on a synthetic profile: {type(e).__name__}: {e}") \
+            from None
+    return tuple(dict.fromkeys(q.asked)), tuple(dict.fromkeys(p.read))

@@ -135,8 +135,30 @@ class ObligationSpec:
     scope: Scope | None = None
 
     def __post_init__(self) -> None:
-        if not self.formula and self.rule is not None and self.rule.__doc__:
+        if self.rule is None:
+            return
+        if not self.formula and self.rule.__doc__:
             object.__setattr__(self, "formula", " ".join(self.rule.__doc__.split()))
+        if not self.parameters or not self.inputs:  # compiled on load: what the rule reads
+            from .declared import dry_run
+
+            params, inputs = dry_run(self.rule, self.id)
+            caps = tuple(pid for _, pid in self.form_caps if pid not in params)
+            object.__setattr__(self, "parameters", self.parameters or params + caps)
+            object.__setattr__(self, "inputs", self.inputs or inputs)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A warning about profiles, declared like an obligation: ``rule(p, q) -> (rows flagged, terms)`` and a
+    message template rendered for the flagged rows (``{own:money} are below {floor:money}``); the citation is
+    appended. Only profiles in the regime's scope, on dates the regime is evaluated, are checked."""
+
+    regime: str
+    rule: Callable[..., Any]
+    message: str
+    citation: str = ""
+    level: str = "warning"
 
 
 @dataclass(frozen=True)
@@ -159,6 +181,7 @@ class Jurisdiction:
     obligations: ClassVar[tuple[ObligationSpec, ...]]
     reads: ClassVar[tuple[str, ...]]  # profile fields read
     parameters_file: ClassVar[Path]
+    checks: ClassVar[tuple[Check, ...]] = ()  # declared warnings (see :class:`Check`)
     modelled: ClassVar[tuple[str, ...]] = ()  # what is modelled (README table)
     not_modelled: ClassVar[tuple[str, ...]] = ()  # what is not
 
@@ -230,8 +253,12 @@ class Jurisdiction:
     def notes(
         self, profiles: pd.DataFrame, as_of: dt.date, parameters: ParameterSet | None = None
     ) -> list[Note]:
-        """Warnings and notes for the profiles (default: none)."""
-        return []
+        """Warnings and notes for the profiles: those of the declared :attr:`checks` (a plug-in may override)."""
+        if not self.checks:
+            return []
+        from .declared import check_notes
+
+        return check_notes(self, profiles, as_of, self.parameter_set(parameters))
 
 
 def check_scenarios(scenarios: Sequence[str]) -> list[str]:

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-import numpy as np
-import pandas as pd
-
 from jurisdictions.framework import (
-    Jurisdiction, Note, ObligationSpec, ParameterSet, Regime, Scope, money, percent, regime_applies,
+    Check, Jurisdiction, ObligationSpec, Regime, Scope,
 )
 
 from . import rules
@@ -73,45 +70,45 @@ class Japan(Jurisdiction):
     obligations = (
         ObligationSpec(
             id="minimum_capital", regime="jp.psa", category="capital", funding_forms=("own_funds",),
-            rule=rules.minimum_capital, citation=CAPITAL, inputs=("own_funds",),
-            parameters=("jp_min_paid_in_capital", "jp_min_net_assets"), ring_fenced=False,
+            rule=rules.minimum_capital, citation=CAPITAL, ring_fenced=False,
             basis="paid-in capital ≥ {paid_in:money} and net assets ≥ {net_assets:money} = {amount:money}",
         ),
         ObligationSpec(
             id="performance_guarantee_crypto", regime="jp.psa", category="loss_cover",
-            funding_forms=("same_kind_crypto",), rule=rules.performance_guarantee_crypto, citation=PGC,
-            inputs=("hot_wallet_share", "client_crypto_assets", "own_funds"),
-            parameters=("jp_pgc_ratio", "jp_jvcea_net_assets_to_pgc_min"), absorbs="hot",
+            funding_forms=("same_kind_crypto",), rule=rules.performance_guarantee_crypto, citation=PGC, absorbs="hot",
             basis="{ratio:num} × {hot:pct} hot × {crypto:money} client crypto = {amount:money} (same-kind crypto)",
         ),
         ObligationSpec(
             id="client_fiat_trust", regime="jp.psa", category="client_money", funding_forms=("trust_funds",),
-            rule=rules.client_fiat_trust, citation=FIAT, inputs=("client_fiat",),
-            parameters=("jp_customer_money_trust_share",),
+            rule=rules.client_fiat_trust, citation=FIAT,
             basis="{share:pct} × {fiat:money} client money in trust = {amount:money}",
         ),
         # A storage rule, not a funding duty: the customers' own crypto moves to cold wallets, nothing is
         # financed. Of the six contract forms, "segregation" is the closest; no form costs the firm capital.
         ObligationSpec(
             id="cold_storage_shortfall", regime="jp.psa", category="custody", funding_forms=("segregation",),
-            rule=rules.cold_storage_shortfall, citation=COLD, inputs=("hot_wallet_share", "client_crypto_assets"),
-            parameters=("jp_max_non_cold_share",),
+            rule=rules.cold_storage_shortfall, citation=COLD,
             basis="max(0, {hot:pct} hot − {cap:pct} cap) × {crypto:money} = {amount:money} to move to cold storage",
         ),
         ObligationSpec(
             id="liability_reserve", regime="jp.liability_reserve", category="loss_cover",
             funding_forms=("own_funds", "insurance"), rule=rules.liability_reserve, basis=rules.reserve_basis,
-            formula="ASSUMED FORM (no formula published): min(cap, max(floor, a × annual trading volume + b × "
-                    "cold client crypto)) + c × recent incident losses, cold client crypto = (1 − hot share) × "
-                    "client crypto; insurance may meet at most s × the reserve; one row per scenario",
-            citation=RESERVE_CITATION,
-            inputs=("annual_trading_volume", "client_crypto_assets", "hot_wallet_share", "recent_incident_losses"),
-            parameters=RESERVE_TERMS + ("jp_reserve_insurance_share_max",),
-            scenarios=True, form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
+            citation=RESERVE_CITATION, scenarios=True, form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
             # reported to address the cold part (the hot part is backed by PGC): insurance meeting it is
             # priced as cold-storage cover
             insurance_kind="cold", absorbs="any",
         ),
+    )
+    checks = (
+        Check("jp.psa", rules.negative_net_assets, "net assets (own funds) {own:money} are negative: they must not be",
+              CAPITAL),
+        Check("jp.psa", rules.own_funds_below_paid_in_capital,
+              "own funds {own:money} are below the minimum paid-in capital {paid_in:money}", CAPITAL),
+        Check("jp.psa", rules.net_assets_below_pgc,
+              "net assets (own funds) {own:money} are below the value of the performance-guarantee crypto "
+              "{pgc:money}", JVCEA),
+        Check("jp.psa", rules.above_cold_storage_cap,
+              "hot share {hot:pct} above the {cap:pct} cap: {shortfall:money} must move to cold storage", COLD),
     )
     modelled = (
         "PSA: JPY 10 m paid-in capital and non-negative net assets (warning when own funds fall short)",
@@ -131,41 +128,6 @@ class Japan(Jurisdiction):
         "the crypto-asset intermediary business of Act No. 66 of 2025 (firms that only receive and transmit "
         "orders or place crypto-assets): its requirements are not in the rulebook",
     )
-
-    # -- warnings ----------------------------------------------------------------------------------------------
-    def notes(self, profiles: pd.DataFrame, as_of: dt.date, parameters: ParameterSet | None = None) -> list[Note]:
-        """Own funds below the JPY 10 m capital or negative; net assets below the PGC value (JVCEA); hot share
-        above the 5 % cold-storage cap."""
-        if not regime_applies(PSA, as_of):
-            return []
-        params = self.parameter_set(parameters)
-        p = params.snapshot(as_of, PSA_PARAMETERS)
-        names = profiles["name"].to_numpy()
-        own = profiles["own_funds"].to_numpy(dtype="float64")
-        hot = profiles["hot_wallet_share"].to_numpy(dtype="float64")
-        paid_in = p["jp_min_paid_in_capital"].number()
-        net_min = p["jp_min_net_assets"].number()
-        crypto = profiles["client_crypto_assets"].to_numpy(dtype="float64")
-        pgc_value = p["jp_jvcea_net_assets_to_pgc_min"].number() * p["jp_pgc_ratio"].number() * hot * crypto
-        cap = p["jp_max_non_cold_share"].number()
-        shortfall = np.maximum(0.0, hot - cap) * crypto
-        own_txt = money("JPY", own).to_numpy()  # arrays: indexing a Series per note costs ~5 µs
-        out: list[Note] = []
-        for i in np.flatnonzero(own < net_min):
-            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt[i]} are negative: they must "
-                                                 f"not be ({CAPITAL})"))
-        for i in np.flatnonzero((own >= net_min) & (own < paid_in)):
-            out.append(Note(self.code, names[i], f"own funds {own_txt[i]} are below the minimum paid-in capital "
-                                                 f"{money('JPY', paid_in)} ({CAPITAL})"))
-        pgc_txt = money("JPY", pgc_value).to_numpy()
-        for i in np.flatnonzero((pgc_value > 0) & (own < pgc_value)):  # PGC 0: the net-assets test above
-            out.append(Note(self.code, names[i], f"net assets (own funds) {own_txt[i]} are below the value of the "
-                                                 f"performance-guarantee crypto {pgc_txt[i]} ({JVCEA})"))
-        short_txt = money("JPY", shortfall).to_numpy()
-        for i in np.flatnonzero(hot > cap):
-            out.append(Note(self.code, names[i], f"hot share {percent(hot[i])} above the {percent(cap)} cap: "
-                                                 f"{short_txt[i]} must move to cold storage ({COLD})"))
-        return out
 
 
 jurisdiction = Japan()

@@ -46,6 +46,32 @@ def cold_storage_shortfall(p, q):
         hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
 
 
+# --- checks (warnings) -----------------------------------------------------------------------------------
+
+def negative_net_assets(p, q):
+    """CO Order Art. 9: net assets (own funds) must not be negative."""
+    return p.own_funds < q("jp_min_net_assets"), dict(own=p.own_funds)
+
+
+def own_funds_below_paid_in_capital(p, q):
+    """CO Order Art. 9: own funds below the JPY 10 m paid-in capital (net assets not negative)."""
+    paid_in = q("jp_min_paid_in_capital")
+    return (p.own_funds >= q("jp_min_net_assets")) & (p.own_funds < paid_in), dict(own=p.own_funds, paid_in=paid_in)
+
+
+def net_assets_below_pgc(p, q):
+    """JVCEA Financial Management Rule: net assets at least the JPY value of the performance-guarantee crypto
+    (a PGC of 0 is left to the net-assets test)."""
+    pgc = q("jp_jvcea_net_assets_to_pgc_min") * performance_guarantee_crypto(p, q)[0]
+    return (pgc > 0) & (p.own_funds < pgc), dict(own=p.own_funds, pgc=pgc)
+
+
+def above_cold_storage_cap(p, q):
+    """CAESP CO Order Art. 27(2): hot share above the 5 % cap, with the value to move to cold storage."""
+    shortfall, terms = cold_storage_shortfall(p, q)
+    return p.hot_wallet_share > terms["cap"], dict(terms, shortfall=shortfall)
+
+
 # --- jp.liability_reserve (proposed; the form and every coefficient are assumed) -------------------------
 
 def cold_client_crypto(p) -> np.ndarray:
@@ -62,12 +88,13 @@ def reserve_amount(volume, cold, incidents, a: float, b: float, floor: float, ca
 
 
 def liability_reserve(p, q):
-    """Proposed liability reserve (責任準備金): the Financial System Council WG (final report 10 Dec 2025)
+    """ASSUMED FORM (no formula published). Proposed liability reserve (責任準備金): the Financial System Council WG (final report 10 Dec 2025)
     proposes a mandatory reserve for fast compensation after unauthorised outflows, sized with regard to
     securities-firm practice (FIEA Art. 46-5: by trading volume), the scale of past outflows and the firm's
     incident history. No formula is published; the model is the rulebook's assumed form (§4.3, §4.5):
     min(cap, max(floor, a × annual trading volume + b × cold client crypto)) + c × recent incident losses,
-    cold client crypto = (1 − hot share) × client crypto; insurance may meet at most s × the reserve."""
+    cold client crypto = (1 − hot share) × client crypto; insurance may meet at most s × the reserve; one row
+    per scenario."""
     a, b, floor, cap, c = (q(pid) for pid in ("jp_reserve_rate_volume", "jp_reserve_rate_cold_aum",
                                                "jp_reserve_floor", "jp_reserve_cap", "jp_reserve_incident_factor"))
     cold = cold_client_crypto(p)

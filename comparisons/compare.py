@@ -72,6 +72,8 @@ def convert_profiles(profiles: pd.DataFrame, fx: FxSnapshot, to_ccy: str) -> pd.
         out = profiles.copy(deep=False)
         for f in MONEY_FIELDS:
             out[f] = profiles[f].to_numpy() * factor
+    if "profile_currency" not in out.columns:  # the currency the profile was given in (default fiat market)
+        out["profile_currency"] = profiles["currency"].to_numpy()
     out["currency"] = to_ccy
     return out
 

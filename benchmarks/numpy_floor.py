@@ -121,7 +121,9 @@ def jp_amounts(inp: FloorInputs, f: np.ndarray, p: dict) -> dict[str, np.ndarray
         a, b = p["jp_reserve_rate_volume"][sc], p["jp_reserve_rate_cold_aum"][sc]
         lo, hi, c = p["jp_reserve_floor"][sc], p["jp_reserve_cap"][sc], p["jp_reserve_incident_factor"][sc]
         out[f"liability_reserve ({sc})"] = np.minimum(hi, np.maximum(lo, a * volume + b * cold)) + c * losses
-    return out
+    # scope: a crypto-asset exchange service (the jp.psa scope; transfer assumed), else no amount
+    caesp = _svc(inp, "custody", "trading_platform", "exchange_fiat", "exchange_crypto", "execution", "transfer")
+    return {k: np.where(caesp, v, np.nan) for k, v in out.items()}
 
 
 def hk_amounts(inp: FloorInputs, f: np.ndarray, p: dict) -> dict[str, np.ndarray]:

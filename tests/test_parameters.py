@@ -168,7 +168,7 @@ V = "effective_from: 2024-01-01, value: 1, status: in_force, citation: Act s. 1"
      "p.values[0]: give exactly one of 'value' or 'scenarios'"),
     ("p: {values: [{" + V + ", scenarios: {low: 1}}]}", "p.values[0]: give exactly one of 'value' or 'scenarios'"),
     ("p: {values: [{effective_from: 2024-01-01, value: 1, status: in_forse, citation: c}]}",
-     "p.values[0]: status 'in_forse' is not one of in_force, guidance, proposed, reported, assumed "
+     "p.values[0]: status 'in_forse' is not one of in_force, guidance, enacted, proposed, reported, assumed "
      "(did you mean 'in_force'?)"),
     ("p: {values: [{effective_from: 2024-01-01, value: 1, status: unknown, citation: c}]}",
      "p.values[0]: status 'unknown' is not one of"),

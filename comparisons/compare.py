@@ -182,7 +182,7 @@ class ComparisonResult:
         out = list(self.fx_warnings)
         for j in self.jurisdictions:
             out.extend(notes.get(j.code, ()))
-            out.extend(proposal_notes(j, self.in_force_only))
+            out.extend(proposal_notes(j, self.in_force_only, self.as_of))
         return tuple(out)
 
     # -- costs (comparisons/costs/table.py) ----------------------------------------------------------------
@@ -487,8 +487,9 @@ def plugin_notes(j: Any, local: pd.DataFrame, day: dt.date, params: ParameterSet
                  for n in j.notes(local, day, parameters=params))
 
 
-def proposal_notes(j: Any, in_force_only: bool) -> list[dict]:
-    """A note per proposed regime evaluated: a what-if whatever the date, and its assumed start."""
+def proposal_notes(j: Any, in_force_only: bool, day: dt.date | None = None) -> list[dict]:
+    """A note per regime shown that does not apply on the date: a proposal (a what-if whatever the date, and its
+    assumed start) and an enacted regime not yet applying (upcoming, with its start date)."""
     if in_force_only:
         return []
     out = []
@@ -498,6 +499,10 @@ def proposal_notes(j: Any, in_force_only: bool) -> list[dict]:
             out.append({"jurisdiction": j.code, "profile": "", "level": "note",
                         "message": f"{r.id} is a proposal, evaluated as a what-if whatever the date; "
                                    f"assumed start: {start}"})
+        elif day is not None and _upcoming(r, day):
+            out.append({"jurisdiction": j.code, "profile": "", "level": "note",
+                        "message": f"{r.id} is enacted and applies from {r.in_force_from.isoformat()}: its rows "
+                                   f"are shown as upcoming (status enacted)"})
     return out
 
 

@@ -281,6 +281,13 @@ def is_declarative(j: Any) -> bool:
             and all(getattr(s, "rule", None) is not None or getattr(s, "no_amount", "") for s in specs))
 
 
+def parameter_status(pv: ParameterValue, as_of: dt.date) -> str:
+    """A parameter's part of a row's status on ``as_of``: an ``enacted`` value counts as in force once it applies."""
+    if pv.status == "enacted" and as_of >= pv.effective_from:
+        return "in_force"
+    return output_status(pv.status)
+
+
 def not_applying_reason(regime: "Regime", as_of: dt.date) -> str:
     start = regime.in_force_from.isoformat() if regime.in_force_from else "n/k"
     return f"{regime.id} does not apply on {as_of.isoformat()} (applies from {start})"
@@ -331,8 +338,7 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
     frames: list[pd.DataFrame] = []
     for spec in j.obligations:
         regime = regimes[spec.regime]
-        applies = (regime.is_proposal or regime.status == "enacted" or regime.in_force_from is None
-                   or as_of >= regime.in_force_from)
+        applies = regime.evaluated_on(as_of)
         what_if = regime.is_proposal or regime.upcoming(as_of)
         base = _RANK[output_status(regime.status_on(as_of))]
         inside, only_assumed = scopes[spec.regime]
@@ -357,7 +363,7 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
             dagger = np.zeros(n, dtype=bool)
             for pid, rows in q.decides:
                 pv = q.reads[pid]
-                r = _RANK[output_status(pv.status)]
+                r = _RANK[parameter_status(pv, as_of)]
                 if rows is None:
                     rank = np.maximum(rank, r)
                     dagger |= pv.unverified
@@ -417,8 +423,7 @@ def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
     out: list = []
     for check in j.checks:
         regime = regimes[check.regime]
-        if not (regime.is_proposal or regime.status == "enacted" or regime.in_force_from is None
-                or as_of >= regime.in_force_from):
+        if not regime.evaluated_on(as_of):
             continue
         q = Reader(params, as_of, regime.is_proposal or regime.upcoming(as_of), None, p.n)
         flagged, terms = check.rule(p, q)
@@ -480,13 +485,22 @@ class _RecordingReader(Reader):
         return ParameterValue(pid, 1.0, "", dt.date.min, "in_force", "")
 
 
-def dry_run(rule: Callable[..., Any], name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def dry_run(rule: Callable[..., Any], name: str, basis: str | Callable[[dict], str] = ""
+            ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parameter ids and profile fields ``rule`` reads, found by running it on two synthetic profiles when
-    its declaration is made (a rule that cannot run fails here, naming the obligation, not mid-comparison)."""
+    its declaration is made; the basis template is checked against the terms the rule returns. A rule that
+    cannot run, or a template naming a number the rule does not return, fails here, naming the obligation, not
+    in the middle of a comparison."""
     p, q = _RecordingColumns(), _RecordingReader()
     try:
-        rule(p, q)
+        out = rule(p, q)
+        terms = dict(out[1]) if isinstance(out, tuple) else {}
+        template = basis(terms) if callable(basis) else basis
     except Exception as e:  # noqa: BLE001 - any failure of a plug-in's rule is reported with its name
         raise PluginError(f"obligation {name!r}: its rule fails on a synthetic profile: {type(e).__name__}: {e}") \
             from None
+    unknown = [f for f in template_fields(template) if f not in terms and f != "amount"]
+    if unknown:
+        raise PluginError(f"obligation {name!r}: its basis template names {unknown}, which the rule does not "
+                          f"return (it returns {sorted(terms)})")
     return tuple(dict.fromkeys(q.asked)), tuple(dict.fromkeys(p.read))

@@ -75,6 +75,12 @@ class Regime:
     def is_proposal(self) -> bool:
         return self.status == "proposed"
 
+    def evaluated_on(self, as_of: dt.date) -> bool:
+        """Whether rows of this regime have amounts on ``as_of``: an in-force or guidance regime from its start,
+        an enacted one always (upcoming before its start), a proposal always (a what-if)."""
+        return (self.status in ("proposed", "enacted") or self.in_force_from is None
+                or as_of >= self.in_force_from)
+
     def upcoming(self, as_of: dt.date) -> bool:
         """An enacted regime whose start is after ``as_of``: evaluated and labelled ``enacted``."""
         return self.status == "enacted" and self.in_force_from is not None and as_of < self.in_force_from
@@ -139,10 +145,10 @@ class ObligationSpec:
             return
         if not self.formula and self.rule.__doc__:
             object.__setattr__(self, "formula", " ".join(self.rule.__doc__.split()))
-        if not self.parameters or not self.inputs:  # compiled on load: what the rule reads
-            from .declared import dry_run
+        from .declared import dry_run  # compiled on load: what the rule reads, and its template checked
 
-            params, inputs = dry_run(self.rule, self.id)
+        params, inputs = dry_run(self.rule, self.id, self.basis)
+        if not self.parameters or not self.inputs:
             caps = tuple(pid for _, pid in self.form_caps if pid not in params)
             object.__setattr__(self, "parameters", self.parameters or params + caps)
             object.__setattr__(self, "inputs", self.inputs or inputs)
@@ -285,13 +291,12 @@ class NotInForce:
     reason: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "reason",
-            f"{self.regime.id} does not apply on {self.as_of.isoformat()} "
-            f"(applies from {self.regime.in_force_from.isoformat() if self.regime.in_force_from else 'n/k'})",
-        )
+        from .declared import not_applying_reason
+
+        object.__setattr__(self, "reason", not_applying_reason(self.regime, self.as_of))
 
 
 def regime_applies(regime: Regime, as_of: dt.date) -> bool:
-    """An in-force regime applies from its start date; a proposed one is a what-if and always applies."""
-    return regime.is_proposal or regime.in_force_from is None or as_of >= regime.in_force_from
+    """An in-force regime applies from its start date; an enacted one is evaluated before it (upcoming) and a
+    proposed one is a what-if: both always have amounts (:meth:`Regime.evaluated_on`)."""
+    return regime.evaluated_on(as_of)

@@ -178,7 +178,9 @@ def test_compare_uses_the_installed_plugin(venv):
     assert rows[(c, "ATL", "incident_reserve", "high")]["status"] == "proposed"  # the consulted rate binds
     # the adviser holds no client crypto: blank cover, with the reason
     adv = rows[("Atlantis adviser", "ATL", "hot_wallet_cover", "")]
-    assert adv["amount"] is None and "no custody service" in adv["reason"]
+    assert adv["amount"] is None and adv["reason"].startswith("not in scope: hot_wallet_cover (atl.vaa) applies to "
+                                                               "custodians")
+    assert adv["reason"].endswith("would apply with services custody")
     # the built-in EU plug-in works in the same run: class 3, max(150,000, 0.25 × 2,000,000 = 500,000)
     assert rows[(c, "EU", "prudential_safeguards", "")]["amount"] == pytest.approx(500_000)
     assert any("fictional" in w["message"] for w in doc["warnings"])
@@ -213,8 +215,10 @@ def test_before_the_act_rows_are_blank_with_reasons():
     vaa = rows[rows["regime"] == "atl.vaa"]
     assert len(vaa) == 4 and vaa["amount"].isna().all()
     assert vaa["reason"].str.contains("atl.vaa does not apply on 2025-06-30").all()
+    # a proposal is a what-if on any date (DESIGN.md Contract 3): CP 26/1's first values are read.
+    # make_profile offers custody: max(0.25 % × EUR 1,000,000, 1 × EUR 0) = EUR 2,500
     reserve = rows.loc[("p", "incident_reserve", "central")]
-    assert np.isnan(reserve["amount"]) and "no proposal published on 2025-06-30" in reserve["reason"]
+    assert reserve["amount"] == pytest.approx(0.0025 * 1e6) and reserve["status"] == "proposed"
 
 
 def test_hot_cover_basis_and_insurance_cap_declared():
@@ -251,5 +255,6 @@ def test_notes_flag_hot_share_above_cap():
     res = compare([make_profile(name="p", client_crypto_assets=200_000_000, hot_wallet_share=0.12)],
                   jurisdictions=[load_atlantis()], as_of=AS_OF, currency="EUR")
     msgs = [w["message"] for w in res.warnings if w.get("profile") == "p"]
-    assert msgs == ["hot-wallet share 12 % is above the 10 % cap (Virtual Asset Act 2025 (Atlantis, fictional), "
-                    "s. 18(2)): EUR 4,000,000 must move to cold storage"]
+    # (12 % − 10 %) × EUR 200 m = EUR 4 m; a declared check ends with its citation
+    assert msgs == ["hot-wallet share 12 % is above the 10 % cap: EUR 4,000,000 must move to cold storage "
+                    "(Virtual Asset Act 2025 (Atlantis, fictional), s. 18(2))"]

@@ -4,97 +4,61 @@ Atlantis is not a real market: the Act, its sections and its figures are invente
 author's guide. The shape is real: a capital floor, cover for hot-wallet assets with a cap on insurance, a cap
 on hot storage, client money, and a proposed reserve with a consultation range.
 
-Each function encodes one (fictional) provision; its docstring paraphrases it and cites it, as a built-in
-jurisdiction would. Every function takes whole columns and returns arrays: no per-profile Python.
-Figures come from ``parameters.yaml``; this module holds formulas only. Amounts are in EUR: xjur converts the
-profiles into the plug-in's currency before ``assess`` sees them.
+Each rule encodes one (fictional) provision; its docstring paraphrases it and cites it, as a built-in
+jurisdiction would. A rule takes the profile columns ``p`` (whole arrays, in EUR) and the parameter reader ``q``
+(ids of ``parameters.yaml``) and returns the amount and the numbers its basis line shows: no per-profile
+Python, no figures in code.
 """
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
-
-from jurisdictions.framework import ParameterValue, money, number, percent, percents, services_of
 
 
-def is_custodian(profiles: pd.DataFrame) -> np.ndarray:
-    """Virtual Asset Act 2025 (fictional), s. 2: a custodian is a provider that holds or controls client
-    crypto-assets (the ``custody`` service of Contract 1). Sections 18, 20 and the proposed s. 20A apply to
-    custodians only."""
-    return services_of(profiles, "custody")
+def minimum_capital(p, q):
+    """Virtual Asset Act 2025 (fictional), s. 12(1): a licensed provider holds own funds of at least the higher
+    of (a) a fixed floor and (b) three months of operating expenses (0.25 × the last 12 months')."""
+    floor, mult = q("atl_capital_floor"), q("atl_opex_multiplier")
+    return np.maximum(floor, mult * p.annual_operating_expenses), dict(
+        floor=floor, mult=mult, opex=p.annual_operating_expenses)
 
 
-def minimum_capital(
-    profiles: pd.DataFrame, floor: ParameterValue, opex_multiplier: ParameterValue
-) -> tuple[np.ndarray, np.ndarray]:
-    """Virtual Asset Act 2025 (fictional), s. 12(1): a licensed provider holds own funds of at least the
-    higher of (a) a fixed floor and (b) three months of operating expenses (0.25 × the last 12 months').
-    Returns the requirement and the expenses term."""
-    opex_term = opex_multiplier.number() * profiles["annual_operating_expenses"].to_numpy(dtype="float64")
-    return np.maximum(floor.number(), opex_term), opex_term
-
-
-def hot_assets(profiles: pd.DataFrame) -> np.ndarray:
-    """Client crypto-assets held outside cold storage: client crypto-assets × hot-wallet share."""
-    return profiles["client_crypto_assets"].to_numpy(dtype="float64") * profiles["hot_wallet_share"].to_numpy(
-        dtype="float64")
-
-
-def hot_wallet_cover(profiles: pd.DataFrame, ratio: ParameterValue) -> np.ndarray:
+def hot_wallet_cover(p, q):
     """Virtual Asset Act 2025 (fictional), s. 20(1): a custodian keeps cover (own funds, a bank guarantee or,
     within the FSA's limit of Guidance Note GN-3 para 4.2, insurance) equal to the value of the client
     crypto-assets it holds outside cold storage, computed on its actual split."""
-    return ratio.number() * hot_assets(profiles)
+    ratio = q("atl_hot_cover_ratio")
+    return ratio * p.client_crypto_assets * p.hot_wallet_share, dict(
+        ratio=ratio, assets=p.client_crypto_assets, hot=p.hot_wallet_share)
 
 
-def cold_storage_shortfall(profiles: pd.DataFrame, cap: ParameterValue) -> np.ndarray:
+def cold_storage_shortfall(p, q):
     """Virtual Asset Act 2025 (fictional), s. 18(2): no more than 10 % of client crypto-assets may be held
-    outside cold storage. The shortfall is the value that must move to cold storage for the profile's hot
-    share to meet the cap (0 when it already does)."""
-    excess_share = np.maximum(profiles["hot_wallet_share"].to_numpy(dtype="float64") - cap.number(), 0.0)
-    return excess_share * profiles["client_crypto_assets"].to_numpy(dtype="float64")
+    outside cold storage. The shortfall is the value that must move to cold storage for the profile's hot share
+    to meet the cap (0 when it already does)."""
+    cap = q("atl_hot_wallet_cap")
+    return np.maximum(p.hot_wallet_share - cap, 0.0) * p.client_crypto_assets, dict(
+        hot=p.hot_wallet_share, cap=cap, assets=p.client_crypto_assets)
 
 
-def client_money(profiles: pd.DataFrame, share: ParameterValue) -> np.ndarray:
-    """Virtual Asset Act 2025 (fictional), s. 25(1): client money is held in a segregated account at a
-    licensed bank by the end of the next business day — all of it."""
-    return share.number() * profiles["client_fiat"].to_numpy(dtype="float64")
+def client_money(p, q):
+    """Virtual Asset Act 2025 (fictional), s. 25(1): client money is held in a segregated account at a licensed
+    bank by the end of the next business day — all of it."""
+    return q("atl_client_money_share") * p.client_fiat, dict(fiat=p.client_fiat)
 
 
-def incident_reserve(
-    profiles: pd.DataFrame, rate: float, loss_multiple: ParameterValue
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Consultation Paper CP 26/1 (fictional), paras 3.4-3.5, proposed s. 20A: a custodian would keep an
-    incident reserve of the higher of a rate (0.1 %-0.5 %, consulted on) × client crypto-assets and the
-    customer losses of its recent incidents (a multiple the paper does not give: assumed 1.0).
-    Returns the reserve, the rate term and the loss term."""
-    rate_term = rate * profiles["client_crypto_assets"].to_numpy(dtype="float64")
-    loss_term = loss_multiple.number() * profiles["recent_incident_losses"].to_numpy(dtype="float64")
-    return np.maximum(rate_term, loss_term), rate_term, loss_term
+def incident_reserve(p, q):
+    """Consultation Paper CP 26/1 (fictional), paras 3.4-3.5, proposed s. 20A: a custodian would keep an incident
+    reserve of the higher of a rate (0.1 %-0.5 %, consulted on) × client crypto-assets and the customer losses of
+    its recent incidents (a multiple the paper does not give: assumed 1.0). The assumed multiple decides a row's
+    status only where the loss term binds."""
+    rate, mult = q.peek("atl_incident_reserve_rate"), q.peek("atl_incident_reserve_loss_multiple")
+    q.decide("atl_incident_reserve_rate")  # the consulted rate is read in every row
+    amount = q.max(("atl_incident_reserve_rate", rate * p.client_crypto_assets),
+                   ("atl_incident_reserve_loss_multiple", mult * p.recent_incident_losses))
+    return amount, dict(rate=rate, assets=p.client_crypto_assets, mult=mult, losses=p.recent_incident_losses)
 
 
-# --- the `basis` column: the formula with the profile's numbers, one line ---------------------------------
-
-def basis_capital(floor: float, mult: float, opex: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``max(EUR 250,000 [floor], 0.25 × EUR 4,000,000 [annual opex]) = EUR 1,000,000``."""
-    return ("max(" + money("EUR", floor) + " [floor], " + number(mult) + " × " + money("EUR", opex)
-            + " [annual opex]) = " + money("EUR", amount))
-
-
-def basis_hot_cover(ratio: float, assets: np.ndarray, share: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``1 × EUR 200,000,000 × 4 % [hot share] = EUR 8,000,000``."""
-    pct = percents(np.asarray(share, dtype="float64"))
-    return (number(ratio) + " × " + money("EUR", assets) + " × " + pct + " [hot share] = " + money("EUR", amount))
-
-
-def basis_shortfall(share: np.ndarray, cap: float, assets: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``max(0, 12 % − 10 % [cap]) × EUR 50,000,000 = EUR 1,000,000``."""
-    pct = percents(np.asarray(share, dtype="float64"))
-    return ("max(0, " + pct + " − " + percent(cap) + " [cap]) × " + money("EUR", assets) + " = "
-            + money("EUR", amount))
-
-
-def basis_reserve(rate: float, assets: np.ndarray, mult: float, losses: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``max(0.25 % × EUR 200,000,000, 1 × EUR 0 [recent incident losses]) = EUR 500,000``."""
-    return ("max(" + percent(rate) + " × " + money("EUR", assets) + ", " + number(mult) + " × "
-            + money("EUR", losses) + " [recent incident losses]) = " + money("EUR", amount))
+def above_hot_cap(p, q):
+    """s. 18(2): a custodian above the 10 % cap on hot storage, with the value to move to cold storage."""
+    shortfall, terms = cold_storage_shortfall(p, q)
+    return p.hot_wallet_share > terms["cap"], dict(terms, shortfall=shortfall)

@@ -20,6 +20,7 @@ import pandas as pd
 from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
     check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, is_declarative,
+    scenarios_of,
     load_parameters, profile_dtype,
 )
 
@@ -460,7 +461,9 @@ def assessed_rows(j: Any, local: pd.DataFrame, day: dt.date, scenarios: Sequence
         rows = evaluation.rows(consume=True)
     else:
         evaluation = None
-        rows = j.assess(local, day, scenarios, parameters=params)
+        # a plug-in written against the hook is asked only for the scenarios it declares
+        known = {s for spec in j.obligations for s in scenarios_of(spec)}
+        rows = j.assess(local, day, [s for s in scenarios if s in known] or ["central"], parameters=params)
     _check_rows(rows, j.code)
     if overrides is not None:
         rows = _cite_overrides(rows, j, overrides)

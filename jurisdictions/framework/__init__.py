@@ -1,7 +1,7 @@
 """The plug-in framework: profile schema, obligations schema, dated cited parameters, registry."""
 from .errors import FxError, ParameterError, PluginError, Problem, ProfileError, XjurError, did_you_mean
 from .obligations import (
-    CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS, CompactRows, categorical_text, compact_rows,
+    CATEGORIES, COLUMNS, FUNDING_FORMS, RANGE_SCENARIOS, SCENARIOS, CompactRows, scenarios_of, categorical_text, compact_rows,
     choose, compact_table, concat_categoricals, concat_obligations, empty_obligations, join_text, money, number,
     obligation_rows, percent, percents, profile_dtype, text_skipped,
 )
@@ -20,6 +20,6 @@ __all__ = [
     "Jurisdiction", "load_parameters", "money", "MONEY_FIELDS", "Note", "number", "obligation_rows",
     "ObligationSpec", "output_status", "ParameterError", "ParameterSet", "ParameterValue", "parse_parameters",
     "percent", "percents", "PluginError", "Problem", "Profile", "profile_dtype", "ProfileError", "Regime",
-    "regime_applies", "Registry", "SCENARIOS", "SERVICE_COLUMNS", "SERVICES", "services_of",
+    "RANGE_SCENARIOS", "regime_applies", "Registry", "SCENARIOS", "scenarios_of", "SERVICE_COLUMNS", "SERVICES", "services_of",
     "text_skipped", "validate_frame", "worst", "worst_where", "XjurError",
 ]

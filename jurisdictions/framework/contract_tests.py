@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, XjurError
-from .obligations import CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS
+from .obligations import CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS, scenarios_of
 from .profile import FIELDS
 from .registry import check_plugin
 from .status import OUTPUT_STATUSES, PARAMETER_STATUSES
@@ -129,8 +129,9 @@ def check_declaration(j: Any) -> list[str]:
                 problems.append(f"{where}: cover_parts names storage {storage!r} (use hot or cold)")
         if s.insurance_kind == "split" and not s.cover_parts:
             problems.append(f"{where}: insurance_kind 'split' needs cover_parts")
-        if not isinstance(s.scenarios, bool):
-            problems.append(f"{where}: scenarios must be True or False")
+        if not (isinstance(s.scenarios, bool) or (isinstance(s.scenarios, tuple)
+                                                  and set(s.scenarios) <= set(SCENARIOS))):
+            problems.append(f"{where}: scenarios must be True, False or a tuple of {SCENARIOS}")
     for regime, ids in SEED_OBLIGATIONS.items():
         if regime in regime_ids:
             have = {s.id for s in j.obligations if s.regime == regime}
@@ -202,7 +203,7 @@ def check_rows(j: Any, profiles: pd.DataFrame, rows: Any, scenarios: Sequence[st
     bad(~rows["profile"].isin(list(profiles["name"])), "name a profile that was not passed in")
     bad(~rows["category"].isin(list(CATEGORIES)), f"have a category outside {CATEGORIES}")
     bad(~rows["status"].isin(list(OUTPUT_STATUSES)), f"have a status outside {OUTPUT_STATUSES}")
-    bad(~rows["scenario"].isin(["", *SCENARIOS]), "have a scenario other than '', low, central, high")
+    bad(~rows["scenario"].isin(["", *SCENARIOS]), f"have a scenario other than '', {', '.join(SCENARIOS)}")
     forms = rows["funding_forms"].astype(str).str.split(";")
     bad(forms.map(lambda fs: any(f and f not in FUNDING_FORMS for f in fs)), f"have funding forms outside {FUNDING_FORMS}")
     for col in ("citation", "basis"):
@@ -242,7 +243,7 @@ def check_rows(j: Any, profiles: pd.DataFrame, rows: Any, scenarios: Sequence[st
             problems.append(f"{where}: funding forms {extra[extra.map(len) > 0].iloc[0]} are not in its spec")
         if (sub["overlap_group"] != s.overlap_group).any():
             problems.append(f"{where}: overlap_group differs from its spec ({s.overlap_group!r})")
-        expected = list(scenarios) if s.scenarios else [""]
+        expected = [sc for sc in scenarios if sc in scenarios_of(s)] if s.scenarios else [""]
         got = sub.groupby("profile")["scenario"].apply(sorted)
         want = sorted(expected)
         missing = [n for n in names if n not in got.index]

@@ -35,7 +35,8 @@ import pandas as pd
 
 from .errors import PluginError
 from .obligations import (
-    choose, concat_obligations, join_text, money, number, obligation_rows, percent, percents, text_skipped,
+    choose, concat_obligations, join_text, money, number, obligation_rows, percent, percents, scenarios_of,
+    text_skipped,
 )
 from .parameters import ParameterSet, ParameterValue
 from .status import OUTPUT_STATUSES, output_status
@@ -346,7 +347,8 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
         if spec.scope is not None:
             own_in, own_assumed = _scope_masks(spec.scope, p)
             own_reason = _scope_reason(regime, spec.scope, spec.id, True)
-        for sc in (scenarios if spec.scenarios else ("",)):
+        own = scenarios_of(spec)
+        for sc in ([s for s in scenarios if s in own] if own else ("",)):
             common = dict(jurisdiction=j.code, regime=regime.id, obligation=spec.id, category=spec.category,
                           currency=j.currency, funding_forms=spec.funding_forms,
                           overlap_group=spec.overlap_group, scenario=sc)
@@ -476,8 +478,8 @@ class _RecordingColumns:
 class _RecordingReader(Reader):
     """A reader that answers 1.0 for every parameter and records the ids asked for."""
 
-    def __init__(self) -> None:
-        super().__init__(ParameterSet({}), dt.date.today(), False, None, 2)
+    def __init__(self, scenario: str | None = None) -> None:
+        super().__init__(ParameterSet({}), dt.date.today(), False, scenario, 2)
         self.asked: list[str] = []
 
     def value(self, pid: str) -> ParameterValue:
@@ -485,22 +487,27 @@ class _RecordingReader(Reader):
         return ParameterValue(pid, 1.0, "", dt.date.min, "in_force", "")
 
 
-def dry_run(rule: Callable[..., Any], name: str, basis: str | Callable[[dict], str] = ""
-            ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def dry_run(rule: Callable[..., Any], name: str, basis: str | Callable[[dict], str] = "",
+            scenarios: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The parameter ids and profile fields ``rule`` reads, found by running it on two synthetic profiles when
     its declaration is made; the basis template is checked against the terms the rule returns. A rule that
     cannot run, or a template naming a number the rule does not return, fails here, naming the obligation, not
-    in the middle of a comparison."""
-    p, q = _RecordingColumns(), _RecordingReader()
-    try:
-        out = rule(p, q)
-        terms = dict(out[1]) if isinstance(out, tuple) else {}
-        template = basis(terms) if callable(basis) else basis
-    except Exception as e:  # noqa: BLE001 - any failure of a plug-in's rule is reported with its name
-        raise PluginError(f"obligation {name!r}: its rule fails on a synthetic profile: {type(e).__name__}: {e}") \
-            from None
-    unknown = [f for f in template_fields(template) if f not in terms and f != "amount"]
-    if unknown:
-        raise PluginError(f"obligation {name!r}: its basis template names {unknown}, which the rule does not "
-                          f"return (it returns {sorted(terms)})")
-    return tuple(dict.fromkeys(q.asked)), tuple(dict.fromkeys(p.read))
+    in the middle of a comparison. A scenario obligation is run once per scenario it declares."""
+    asked: list[str] = []
+    read: list[str] = []
+    for scenario in (scenarios or (None,)):
+        p, q = _RecordingColumns(), _RecordingReader(scenario)
+        try:
+            out = rule(p, q)
+            terms = dict(out[1]) if isinstance(out, tuple) else {}
+            template = basis(terms) if callable(basis) else basis
+        except Exception as e:  # noqa: BLE001 - any failure of a plug-in's rule is reported with its name
+            raise PluginError(f"obligation {name!r}: its rule fails on a synthetic profile: {type(e).__name__}: "
+                              f"{e}") from None
+        unknown = [f for f in template_fields(template) if f not in terms and f != "amount"]
+        if unknown:
+            raise PluginError(f"obligation {name!r}: its basis template names {unknown}, which the rule does not "
+                              f"return (it returns {sorted(terms)})")
+        asked += q.asked
+        read += p.read
+    return tuple(dict.fromkeys(asked)), tuple(dict.fromkeys(read))

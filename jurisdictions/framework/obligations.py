@@ -25,7 +25,19 @@ CATEGORIES: tuple[str, ...] = ("capital", "liquidity", "loss_cover", "custody", 
 FUNDING_FORMS: tuple[str, ...] = (
     "own_funds", "insurance", "trust_funds", "bank_guarantee", "same_kind_crypto", "segregation",
 )
-SCENARIOS: tuple[str, ...] = ("low", "central", "high")
+#: the range a proposal's parameters are given over (low, central, high)
+RANGE_SCENARIOS: tuple[str, ...] = ("low", "central", "high")
+#: every scenario name of Contract 2: the range, and Japan's securities-style reserve (``fiea_analogue``)
+SCENARIOS: tuple[str, ...] = RANGE_SCENARIOS + ("fiea_analogue",)
+
+
+def scenarios_of(spec: object) -> tuple[str, ...]:
+    """The scenarios an obligation gives rows for: ``scenarios=True`` means the range (low, central, high); a
+    tuple names them (Japan's reserve adds ``fiea_analogue``); ``False``: none (one row, scenario "")."""
+    declared = getattr(spec, "scenarios", False)
+    if declared is True:
+        return RANGE_SCENARIOS
+    return tuple(declared) if declared else ()
 
 
 # --- compact rows: the batch path of ``compare`` ------------------------------------------------------------

@@ -106,7 +106,7 @@ class ObligationSpec:
     inputs: tuple[str, ...] = ()  # profile fields read
     parameters: tuple[str, ...] = ()  # parameter ids read
     overlap_group: str = ""
-    scenarios: bool = False  # one row per scenario
+    scenarios: bool | tuple[str, ...] = False  # one row per scenario: True = low/central/high, or the names
     # --- what costs, funding and stress tests need to know (all optional) ---------------------------
     #: (form, parameter id): the largest share of the amount that form may meet (e.g. the Japanese
     #: reserve's insurance share per scenario; MiCA's assumed 1.0). Forms not named have no cap.
@@ -147,7 +147,9 @@ class ObligationSpec:
             object.__setattr__(self, "formula", " ".join(self.rule.__doc__.split()))
         from .declared import dry_run  # compiled on load: what the rule reads, and its template checked
 
-        params, inputs = dry_run(self.rule, self.id, self.basis)
+        from .obligations import scenarios_of
+
+        params, inputs = dry_run(self.rule, self.id, self.basis, scenarios_of(self))
         if not self.parameters or not self.inputs:
             caps = tuple(pid for _, pid in self.form_caps if pid not in params)
             object.__setattr__(self, "parameters", self.parameters or params + caps)
@@ -278,7 +280,7 @@ def check_scenarios(scenarios: Sequence[str]) -> list[str]:
         else:
             from .errors import XjurError, did_you_mean
 
-            raise XjurError(f"unknown scenario {s!r}: use low, central, high or all{did_you_mean(s, SCENARIOS)}")
+            raise XjurError(f"unknown scenario {s!r}: use {', '.join(SCENARIOS)} or all{did_you_mean(s, SCENARIOS)}")
     return list(dict.fromkeys(out))
 
 

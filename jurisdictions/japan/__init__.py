@@ -42,7 +42,8 @@ RESERVE = Regime(
     in_force_from=dt.date(2027, 4, 1),
     citation="Financial System Council WG on crypto-asset regulation, final report (10 Dec 2025); FIEA/PSA "
              "amendment bill planned for the 2026 Diet session",
-    start_note="spring 2027 at the earliest (reported; modelled as 2027-04-01, assumed)",
+    start_note="bill approved by the Cabinet on 2026-04-10; start expected in FY2027 (reported), Diet passage "
+               "not known; modelled as 2027-04-01 (assumed)",
     scope=CAESP_SCOPE, facts_as_of=dt.date(2026, 4, 10),
 )
 
@@ -51,7 +52,8 @@ PGC = "PSA Art. 63-11-2(1)"
 FIAT = "PSA Art. 63-11(1)"
 COLD = "CAESP CO Order Art. 27(2)"
 JVCEA = "JVCEA Financial Management Rule"
-RESERVE_CITATION = "WG final report (10 Dec 2025), proposed; formula assumed (rulebook §4.3, §4.5)"
+RESERVE_CITATION = ("proposed (FSA WG final report, 10 Dec 2025); formula and coefficients assumed: rulebook japan.md "
+                    "§4.3, §4.5 (fiea_analogue: CO Order Art. 175 by analogy)")
 
 PSA_PARAMETERS = ("jp_min_paid_in_capital", "jp_min_net_assets", "jp_pgc_ratio", "jp_customer_money_trust_share",
                   "jp_max_non_cold_share", "jp_jvcea_net_assets_to_pgc_min")
@@ -93,7 +95,7 @@ class Japan(Jurisdiction):
         ObligationSpec(
             id="liability_reserve", regime="jp.liability_reserve", category="loss_cover",
             funding_forms=("own_funds", "insurance"), rule=rules.liability_reserve, basis=rules.reserve_basis,
-            citation=RESERVE_CITATION, scenarios=True, form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
+            citation=RESERVE_CITATION, scenarios=("low", "central", "high", "fiea_analogue"), form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
             # reported to address the cold part (the hot part is backed by PGC): insurance meeting it is
             # priced as cold-storage cover
             insurance_kind="cold", absorbs="any",
@@ -117,6 +119,8 @@ class Japan(Jurisdiction):
         "PSA Art. 63-11(1): 100 % of customer money in trust",
         "CAESP CO Order Art. 27(2): ≤ 5 % outside cold storage (shortfall to move; warning)",
         "proposed liability reserve: assumed formula with low/central/high scenarios, insurance share cap",
+        "fourth reserve scenario fiea_analogue: the securities reserve of CO Order Art. 175 on crypto volume "
+        "(ceiling 0.008 % of peak annual volume; first-year accrual 0.002 % shown)",
         "scope: exchange, platform, execution and custody services (transfer assumed to be CAESP business)",
     )
     not_modelled = (

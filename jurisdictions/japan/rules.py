@@ -88,13 +88,15 @@ def reserve_amount(volume, cold, incidents, a: float, b: float, floor: float, ca
 
 
 def liability_reserve(p, q):
-    """ASSUMED FORM (no formula published). Proposed liability reserve (責任準備金): the Financial System Council WG (final report 10 Dec 2025)
+    """ASSUMED FORM (no formula published; rulebook japan.md §4.3, §4.5). Proposed liability reserve (責任準備金): the Financial System Council WG (final report 10 Dec 2025)
     proposes a mandatory reserve for fast compensation after unauthorised outflows, sized with regard to
     securities-firm practice (FIEA Art. 46-5: by trading volume), the scale of past outflows and the firm's
     incident history. No formula is published; the model is the rulebook's assumed form (§4.3, §4.5):
     min(cap, max(floor, a × annual trading volume + b × cold client crypto)) + c × recent incident losses,
     cold client crypto = (1 − hot share) × client crypto; insurance may meet at most s × the reserve; one row
-    per scenario."""
+    per scenario. Scenario ``fiea_analogue``: see :func:`fiea_analogue_reserve`."""
+    if q.scenario == "fiea_analogue":
+        return fiea_analogue_reserve(p, q)
     a, b, floor, cap, c = (q(pid) for pid in ("jp_reserve_rate_volume", "jp_reserve_rate_cold_aum",
                                                "jp_reserve_floor", "jp_reserve_cap", "jp_reserve_incident_factor"))
     cold = cold_client_crypto(p)
@@ -103,8 +105,26 @@ def liability_reserve(p, q):
                         incidents=p.recent_incident_losses)
 
 
+def fiea_analogue_reserve(p, q):
+    """Scenario ``fiea_analogue`` (an assumed analogy, rulebook japan.md §4.5): the securities-firm reserve of CO
+    Order on Financial Instruments Business Art. 175 (FIEA Art. 46-5) applied, as it stands for share trading, to
+    the exchange's crypto trading volume, with no floor, cap, incident term or insurance. The reserve a firm
+    holds once built is the ceiling, 0.00008 × the peak annual trading volume of the current year and the two
+    before it (Art. 175(1)(ii)); each year it adds 0.00002 × that year's volume (Art. 175(1)(i)) until the
+    ceiling is reached, so the first year's accrual is shown beside it."""
+    q.text("jp_reserve_fiea_analogy")  # the analogy itself is assumed: it decides every row's status
+    ceiling_rate, accrual_rate = q("jp_fiea_reserve_ceiling_rate"), q.peek("jp_fiea_reserve_accrual_rate")
+    peak = p.optional("peak_annual_trading_volume", p.annual_trading_volume)
+    return ceiling_rate * peak, dict(ceiling_rate=ceiling_rate, peak=peak, accrual_rate=accrual_rate,
+                                     volume=p.annual_trading_volume, accrual=accrual_rate * p.annual_trading_volume)
+
+
 def reserve_basis(terms: dict) -> str:
-    """The reserve's basis line: without ``min(cap, …)`` when there is no cap."""
+    """The reserve's basis line: without ``min(cap, …)`` when there is no cap; the securities analogue's
+    ceiling with its first-year accrual."""
+    if "peak" in terms:
+        return ("{ceiling_rate:num} × {peak:money} peak annual volume = {amount:money} (ceiling; first-year "
+                "accrual {accrual_rate:num} × {volume:money} = {accrual:money}; CO Order Art. 175 by analogy)")
     inner = "max({floor:money}, {a:num} × {volume:money} + {b:num} × {cold:money})"
     if np.isinf(terms["cap"]):
         return inner + " + {c:num} × {incidents:money} = {amount:money} (no cap)"

@@ -122,9 +122,10 @@ def _read_yaml(path: Path) -> pd.DataFrame:
     return profiles_from_records(records, str(path), labels)
 
 
-def _layout_problem(raw: pd.DataFrame, source: str, where: str) -> Problem | None:
+def _layout_problem(raw: pd.DataFrame, source: str, where: str, hint: str = "") -> Problem | None:
     """A table whose layout is not Contract 1's, with the fix: a header row that is not the first row (a
-    title above it), or columns separated by ';' instead of ','."""
+    title above it), columns separated by ';' instead of ',', or (``hint``) a workbook whose profiles may be
+    on another sheet."""
     cols = [str(c).strip() for c in raw.columns]
     if "name" in cols:
         return None
@@ -138,11 +139,15 @@ def _layout_problem(raw: pd.DataFrame, source: str, where: str) -> Problem | Non
         if {"name", "currency"} <= cells:
             return Problem(source, where, "", NO_VALUE,
                            f"the header row (name, currency, services, ...) is line {i + 2}, not line 1: delete the "
-                           f"{i + 1} row{'s' if i else ''} above it (a title, notes) so the header is the first row")
+                           f"{i + 1} row{'s' if i else ''} above it (a title, notes) so the header is the first row"
+                           f"{hint}")
+    if hint:
+        return Problem(source, where, "", NO_VALUE, f"no 'name' column: the header (name, currency, services, "
+                       f"...) must be the sheet's first row{hint}")
     return None
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         max_rows = policy.limits("profiles").max_rows
@@ -150,16 +155,22 @@ def _read_table(path: Path) -> pd.DataFrame:
             policy.check_size(path, "profiles")
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, nrows=max_rows + 1)
             labels = RowLabels(len(raw), lambda i: f"row {i + 1} (line {i + 2})")
-            where = ""
+            where = hint = ""
         else:
             import openpyxl  # noqa: F401 - lazy: only Excel input pays for it
 
             policy.check_xlsx(path, "profiles")  # size on disk and unpacked, before anything is inflated
             book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-            sheet = "profiles" if "profiles" in book else next(iter(book))
+            if sheet is not None and sheet not in book:
+                raise ProfileError([Problem(str(path), "", "", NO_VALUE, f"no sheet {sheet!r} in the workbook "
+                                            f"(sheets: {', '.join(map(repr, book))}){did_you_mean(sheet, book)}")])
+            sheet = sheet if sheet is not None else ("profiles" if "profiles" in book else next(iter(book)))
             raw = book[sheet]
+            others = [s for s in book if s != sheet]
             labels = RowLabels(len(raw), lambda i: f"sheet {sheet!r} row {i + 1} (line {i + 2})")
             where = f"sheet {sheet!r}"
+            hint = (f"; or read another sheet with --sheet NAME (sheets: {', '.join(map(repr, book))})"
+                    if others else "")
         policy.check_rows(len(raw), str(path), "profiles")
     except policy.InputError as e:
         raise _refused(e) from None
@@ -167,7 +178,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise ProfileError([Problem(str(path), "", "", NO_VALUE, "no profiles: the file is empty")]) from None
     except (pd.errors.ParserError, ValueError, OSError, KeyError) as e:
         raise ProfileError([Problem(str(path), "", "", NO_VALUE, f"cannot read the file: {e}")]) from None
-    layout = _layout_problem(raw, str(path), where)
+    layout = _layout_problem(raw, str(path), where, hint)
     if layout is not None:
         raise ProfileError([layout])
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -177,8 +188,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     return validate_frame(raw, str(path), labels)
 
 
-def read_profiles_file(path: str | Path) -> pd.DataFrame:
-    """One file of profiles, by extension: .yaml/.yml, .csv, .xlsx."""
+def read_profiles_file(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """One file of profiles, by extension: .yaml/.yml, .csv, .xlsx (``sheet``: the workbook's sheet to read;
+    default: the sheet named ``profiles``, else the first)."""
     p = Path(path)
     if not p.exists():
         raise ProfileError([Problem(str(p), "", "", NO_VALUE, "file not found")])
@@ -187,8 +199,10 @@ def read_profiles_file(path: str | Path) -> pd.DataFrame:
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _read_yaml(p)
+    if sheet is not None and suffix not in (".xlsx", ".xlsm"):
+        raise ProfileError([Problem(str(p), "", "", NO_VALUE, "--sheet applies to XLSX workbooks only")])
     if suffix in (".csv", ".xlsx", ".xlsm"):
-        return _read_table(p)
+        return _read_table(p, sheet)
     raise ProfileError([Problem(str(p), "", "", NO_VALUE, "unsupported file type (use .yaml, .csv or .xlsx)")])
 
 
@@ -196,8 +210,10 @@ def _is_validated(frame: pd.DataFrame) -> bool:
     return "svc_custody" in frame.columns and frame.attrs.get("xjur_validated", False)
 
 
-def load_profiles(source: ProfilesLike) -> pd.DataFrame:
-    """Profiles from a path, several paths, a DataFrame, or a list of dicts / ``Profile`` objects."""
+def load_profiles(source: ProfilesLike, *, sheet: str | None = None) -> pd.DataFrame:
+    """Profiles from a path, several paths, a DataFrame, or a list of dicts / ``Profile`` objects.
+
+    ``sheet`` names the sheet of XLSX files to read (default: the sheet named ``profiles``, else the first)."""
     if isinstance(source, pd.DataFrame):
         if _is_validated(source):
             return source
@@ -206,11 +222,11 @@ def load_profiles(source: ProfilesLike) -> pd.DataFrame:
         index = source.index
         df = validate_frame(source, "<frame>", RowLabels(len(source), lambda i: f"row {index[i]}"))
     elif isinstance(source, (str, Path)):
-        df = read_profiles_file(source)
+        df = read_profiles_file(source, sheet)
     elif isinstance(source, Iterable):
         items = list(source)
         if items and all(isinstance(x, (str, Path)) for x in items):
-            frames = [read_profiles_file(x) for x in items]
+            frames = [read_profiles_file(x, sheet) for x in items]
             df = _concat_checked(frames, [str(x) for x in items])
         else:
             df = profiles_from_records(items)

@@ -204,3 +204,15 @@ def test_cli_messages_name_the_fix(tmp_path, fields, expected):
     r = run("compare", str(csv_file(tmp_path, **fields)), "-j", "EU")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert expected in " ".join(r.stderr.split())
+
+
+def test_the_readme_documents_the_service_codes_and_a_csv_that_loads(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{code}`" in readme for code in SERVICES)
+    block = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    f = tmp_path / "readme.csv"
+    f.write_text(block)
+    frame = load_profiles(f)
+    assert frame["name"].tolist() == ["Tokyo exchange"]
+    assert frame["services"].iloc[0] == "custody;exchange_fiat;exchange_crypto"  # in the order of the codes
+    assert frame["client_crypto_assets"].iloc[0] == 50_000_000_000 and frame["hot_wallet_share"].iloc[0] == 0.05

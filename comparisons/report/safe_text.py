@@ -9,13 +9,14 @@ Python API keep the raw text; only the CSV text is neutralised.
 """
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: The characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START_RE = r"^[=+\-@\t\r]"
 
 
 def neutralise(text: str) -> str:
@@ -25,24 +26,38 @@ def neutralise(text: str) -> str:
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (object, string and categorical columns) are made inert, column by
-    column (vectorised); number columns are untouched. Cells that are lists are written as their text."""
+    column; number columns and cells that are not text (lists, missing values) are untouched. A categorical
+    is fixed through its categories; a text column with one C-level ``startswith`` pass per cell."""
     out = df.copy(deep=False)
     for col in df.columns:
         s = df[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            cats = s.cat.categories
-            if cats.dtype == object or isinstance(cats.dtype, pd.StringDtype):
-                out[col] = s.cat.rename_categories([neutralise(c) if isinstance(c, str) else c for c in cats])
+            cats = list(s.cat.categories)
+            new = [neutralise(c) if isinstance(c, str) else c for c in cats]
+            if new != cats:
+                out[col] = (s.cat.rename_categories(new) if len(set(new)) == len(new)
+                            else _neutralise_values(s.astype(object)))
             continue
-        if not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
-            continue
-        text = s.where(s.map(type) == str) if s.dtype == object else s
-        risky = text.astype("string").str.contains(_FORMULA_START_RE, regex=True).fillna(False).to_numpy(dtype=bool)
-        if risky.any():
-            col_out = s.astype(object).copy()
-            col_out[risky] = "'" + s[risky].astype(str)
-            out[col] = col_out
+        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            fixed = _neutralise_values(s)
+            if fixed is not None:
+                out[col] = fixed
     return out
+
+
+def _neutralise_values(s: pd.Series) -> pd.Series | None:
+    """The column with its risky text cells quoted (None when none is)."""
+    values = s.to_numpy(dtype=object)
+    try:
+        risky = np.fromiter(map(str.startswith, values, repeat(FORMULA_START)), dtype=bool, count=len(values))
+    except TypeError:  # cells that are not text: only the text ones are looked at
+        risky = np.fromiter((isinstance(v, str) and v.startswith(FORMULA_START) for v in values), dtype=bool,
+                            count=len(values))
+    if not risky.any():
+        return None
+    values = values.copy()
+    values[risky] = ["'" + v for v in values[risky]]
+    return pd.Series(values, index=s.index, name=s.name, dtype=object)
 
 
 def to_csv(df: pd.DataFrame, path: str | Path | None = None) -> str | None:

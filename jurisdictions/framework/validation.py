@@ -196,7 +196,12 @@ def _bounded_plain_text(names: np.ndarray) -> bool:
     """Every name within the length limit and free of control characters (two C-level passes)."""
     if not len(names):
         return True
-    return max(map(len, names)) <= MAX_NAME_CHARS and CONTROL_IN_NAME.search(" ".join(names)) is None
+    if max(map(len, names)) > MAX_NAME_CHARS:
+        return False
+    joined = " ".join(names)
+    # printable text has no control character (Cc) nor format character (Cf, the bidirectional overrides);
+    # text that is not printable (a no-break space, say) is looked at with the exact pattern
+    return joined.isprintable() or CONTROL_IN_NAME.search(joined) is None
 
 
 def _names(raw: pd.Series, source: str, labels: Sequence[str], add_rows: AddRows,

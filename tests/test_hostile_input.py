@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comparisons import compare, load_profiles
+from comparisons.costs.assumptions import load_assumptions
 from comparisons.costs.funding import FundingError, load_funding
 from comparisons.fx import rates_file_table
 from comparisons.planning.plan import PlanError, plan
@@ -88,6 +89,7 @@ def test_alias_bomb_refused_by_load_profiles_in_process(tmp_path):
     (lambda p: load_parameters(p, user_file=True), ParameterError, "parameters"),
     (lambda p: load_funding(p, []), FundingError, "funding"),
     (lambda p: plan(p), PlanError, "plan"),
+    (lambda p: load_assumptions(p), ParameterError, "assumptions"),
 ])
 def test_every_yaml_reader_refuses_aliases(tmp_path, reader, error, kind_name):
     f = tmp_path / f"{kind_name}.yaml"
@@ -322,3 +324,23 @@ def test_number_policy_accepts_exactly_the_finite_bounded(x):
     import math
 
     assert (policy.number_problem(x) is None) == (math.isfinite(x) and abs(x) <= 1e18)
+
+
+def _accepted(source) -> bool:
+    try:
+        load_profiles(source)
+    except ProfileError:
+        return False
+    return True
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.one_of(st.text(max_size=210), st.text(alphabet="ab \t\n\x1b\u202e\u00a0", max_size=210)),
+       fiat=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([1e18, -1.0, 1e18 * 1.5])))
+def test_the_record_path_and_the_batch_path_agree_on_hostile_values(name, fiat):
+    record = make_profile(name=name, client_fiat=fiat)
+    assert _accepted([record]) == _accepted(pd.DataFrame([record]))  # pydantic model vs vectorised validation
+    stripped = name.strip()
+    expected = (0 < len(stripped) <= 200 and policy.CONTROL_IN_NAME.search(stripped) is None
+                and fiat == fiat and 0 <= fiat <= 1e18)
+    assert _accepted(pd.DataFrame([record])) == expected

@@ -73,10 +73,30 @@ def convert_profiles(profiles: pd.DataFrame, fx: FxSnapshot, to_ccy: str) -> pd.
         out = profiles.copy(deep=False)
         for f in MONEY_FIELDS:
             out[f] = profiles[f].to_numpy() * factor
+        _check_converted(out, profiles, to_ccy)
     if "profile_currency" not in out.columns:  # the currency the profile was given in (default fiat market)
         out["profile_currency"] = profiles["currency"].to_numpy()
     out["currency"] = to_ccy
     return out
+
+
+def _check_converted(converted: pd.DataFrame, profiles: pd.DataFrame, to_ccy: str) -> None:
+    """Converted amounts stay within the input policy's magnitude (|x| ≤ 1e18 after conversion too)."""
+    from jurisdictions.framework import Problem, ProfileError
+    from jurisdictions.framework.errors import NO_VALUE, shorten
+    from jurisdictions.framework.input_policy import MAX_ABS_NUMBER, MAX_ABS_TEXT
+
+    money = converted[list(MONEY_FIELDS)].to_numpy()
+    if not (np.abs(money) > MAX_ABS_NUMBER).any():
+        return
+    rows, cols = np.nonzero(np.abs(money) > MAX_ABS_NUMBER)
+    problems = [
+        Problem("<profiles>", f"profile {shorten(profiles['name'].iloc[r], 60)}", MONEY_FIELDS[c], NO_VALUE,
+                f"{profiles['currency'].iloc[r]} {profiles[MONEY_FIELDS[c]].iloc[r]:.6g} is {to_ccy} "
+                f"{money[r, c]:.6g} after conversion, beyond {MAX_ABS_TEXT}: not a plausible amount")
+        for r, c in zip(rows[:1000].tolist(), cols[:1000].tolist())
+    ]
+    raise ProfileError(problems)
 
 
 def _check_rows(df: pd.DataFrame, code: str) -> None:
@@ -271,7 +291,10 @@ class ComparisonResult:
         return text
 
     def to_csv(self, path: str | Path | None = None) -> str | None:
-        return self.obligations.to_csv(path, index=False)
+        """The table as CSV, text cells made inert for spreadsheets (``report/safe_text.py``)."""
+        from .report.safe_text import to_csv
+
+        return to_csv(self.obligations, path)
 
     def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
         """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
@@ -377,6 +400,7 @@ def compare(
         raise XjurError("no jurisdictions to compare (none installed or none selected)")
     rates = fx_snapshot(day, fx)
     _check_currencies(frame, rates, ref, chosen)
+    convert_profiles(frame, rates, ref)  # refuses amounts beyond the input policy's bound in the reference currency
 
     from .costs.assumptions import load_assumptions
     from .costs.funding import load_funding

@@ -5,7 +5,9 @@ The rate used for a comparison dated ``as_of`` is that of the last ECB business 
 fixed peg to the US dollar. A user may pass a rates file of their own instead.
 
 A rates file is a CSV with the columns ``currency,per_eur`` (units of the currency for one euro) and an
-optional ``date`` column (ISO dates; the last date on or before ``as_of`` is used per currency).
+optional ``date`` column (ISO dates, YYYY-MM-DD only; the last date on or before ``as_of`` is used per
+currency). The file is read under the input policy (``jurisdictions/framework/input_policy.py``): its size
+and rows are bounded, every rate is a positive finite number.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import FxError
+from jurisdictions.framework import input_policy as policy
+from jurisdictions.framework.errors import shorten
 
 #: AED per USD. The UAE dirham has been pegged to the US dollar at 3.6725 since 1997 (Central Bank of the
 #: UAE; fixed by the 2002 peg decision). Not an ECB currency, so derived as USD-per-EUR × 3.6725.
@@ -143,8 +147,11 @@ def rates_file_table(path: str | Path) -> FxTable:
     """A user's rates file (``currency,per_eur[,date]``), checked row by row."""
     p = Path(path)
     try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.EmptyDataError, pd.errors.ParserError) as e:
+        with policy.reraise_as(FxError):  # size and row limits of the input policy
+            policy.check_size(p, "fx_rates")
+            raw = pd.read_csv(p, dtype=str, keep_default_na=False, nrows=policy.limits("fx_rates").max_rows + 1)
+            policy.check_rows(len(raw), str(p), "fx_rates")
+    except (OSError, ValueError, pd.errors.EmptyDataError, pd.errors.ParserError) as e:
         raise FxError(f"{p}: cannot read rates file ({e})") from None
     missing = {"currency", "per_eur"} - set(raw.columns)
     if missing:
@@ -153,14 +160,24 @@ def rates_file_table(path: str | Path) -> FxTable:
         raise FxError(f"{p}: rates file has no rows")
     problems = []
     rate = pd.to_numeric(raw["per_eur"], errors="coerce")
-    for i in np.flatnonzero(~(rate > 0) | rate.isna()):
-        problems.append(f"{p}: row {i + 1}, field 'per_eur': {raw['per_eur'].iloc[i]!r} is not a positive number")
-    dates = pd.to_datetime(raw["date"], errors="coerce") if "date" in raw else pd.Series(pd.Timestamp("1900-01-01"), index=raw.index)
-    for i in np.flatnonzero(dates.isna()):
-        problems.append(f"{p}: row {i + 1}, field 'date': {raw['date'].iloc[i]!r} is not an ISO date")
+    bad_rate = ~(np.isfinite(rate) & (rate > 0) & (rate <= policy.MAX_ABS_NUMBER) & (rate >= 1e-18))
+    for i in np.flatnonzero(bad_rate.to_numpy())[:1000]:
+        problems.append(f"{p}: row {i + 1}, field 'per_eur': {shorten(raw['per_eur'].iloc[i])} is not a positive "
+                        f"finite number between 1e-18 and {policy.MAX_ABS_TEXT} "
+                        "(units of the currency for one euro, e.g. 1.0821)")
+    # ISO dates only, as everywhere else: 03/11/2026 and "Nov 3 2026" are refused, not guessed
+    dates = (pd.to_datetime(raw["date"].str.strip(), format="%Y-%m-%d", errors="coerce") if "date" in raw
+             else pd.Series(pd.Timestamp("1900-01-01"), index=raw.index))
+    for i in np.flatnonzero(dates.isna().to_numpy())[:1000]:
+        problems.append(f"{p}: row {i + 1}, field 'date': {shorten(raw['date'].iloc[i])} is not an ISO date "
+                        "(write YYYY-MM-DD, e.g. 2026-11-03)")
+    currency = raw["currency"].str.strip().str.upper()
+    for i in np.flatnonzero(~currency.str.fullmatch(r"[A-Z]{3}").to_numpy(dtype=bool))[:1000]:
+        problems.append(f"{p}: row {i + 1}, field 'currency': {shorten(raw['currency'].iloc[i])} is not a "
+                        "three-letter ISO 4217 code")
     if problems:
         raise FxError("\n".join(problems))
-    long = pd.DataFrame({"date": dates, "currency": raw["currency"].str.strip().str.upper(), "per_eur": rate})
+    long = pd.DataFrame({"date": dates, "currency": currency, "per_eur": rate})
     wide = long.pivot_table(index="date", columns="currency", values="per_eur", aggfunc="last").sort_index()
     if "EUR" not in wide.columns:
         wide["EUR"] = 1.0

@@ -15,12 +15,14 @@ from . import brief_cmd  # noqa: F401  (xjur brief)
 
 def main() -> None:
     """Console-script entry point."""
+    from rich.markup import escape
+
     from jurisdictions.framework import XjurError
 
     try:
         app(standalone_mode=True)
-    except XjurError as e:
-        console_err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+    except XjurError as e:  # the message may quote the user's text: escaped, never read as markup
+        console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(2)
 
 

@@ -38,6 +38,8 @@ FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="YAML file of cost assumptions replacing built-in ones "
                                                          "(cost of capital, yields, insurance rates, capacity; repeatable)")
+SheetOpt = typer.Option(None, "--sheet", help="Sheet of the XLSX profile files to read (default: the sheet "
+                                             "named 'profiles', else the first)")
 FundingOpt = typer.Option(None, "--funding", help="YAML file fixing the funding mix: shares per jurisdiction / "
                                                  "obligation / form (default: the cheapest allowed mix)")
 
@@ -46,6 +48,16 @@ def cost_kwargs(assumptions: Optional[List[Path]], funding: Optional[Path]) -> d
     """The cost keyword arguments of ``compare`` from --assumptions and --funding."""
     return dict(assumptions=[str(p) for p in assumptions] if assumptions else None,
                 funding=str(funding) if funding else None)
+
+
+def profile_source(profiles, sheet: Optional[str]):
+    """The profile paths as given, or (with ``--sheet``) the profiles read from that sheet of each workbook."""
+    paths = [str(p) for p in profiles]
+    if sheet is None:
+        return paths
+    from ..load import load_profiles
+
+    return load_profiles(paths, sheet=sheet)
 
 
 def compare_kwargs(jurisdiction: Optional[List[str]], as_of: Optional[str], currency: str, scenario: List[str],

@@ -8,7 +8,7 @@ import typer
 
 from .app import (
     AssumptionsOpt, AsOfOpt, CurrencyOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, ParametersOpt,
-    app, compare_kwargs, console_err, cost_kwargs, print_warnings,
+    SheetOpt, app, compare_kwargs, console_err, cost_kwargs, print_warnings, profile_source,
 )
 
 
@@ -32,12 +32,13 @@ def brief_command(
                                        help="Charts as static inline SVG (no script) instead of interactive ones"),
     no_stress: bool = typer.Option(False, "--no-stress", help="Leave the stress tests out"),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the briefing"),
+    sheet: Optional[str] = SheetOpt,
 ) -> None:
     """Write a self-contained HTML briefing: summary, side-by-side table, costs, stress tests, charts, appendix."""
     from ..report.briefing import build_briefing, write_briefing
     from ..compare import compare
 
-    result = compare([str(p) for p in profiles],
+    result = compare(profile_source(profiles, sheet),
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
     b = build_briefing(result, with_stress=not no_stress, title=title)

@@ -8,7 +8,8 @@ import typer
 
 from .app import (
     AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
-    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, app, compare_kwargs, console, cost_kwargs, emit_result,
+    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, SheetOpt, app, compare_kwargs, console, cost_kwargs,
+    emit_result, profile_source,
 )
 
 
@@ -49,11 +50,12 @@ def compare_command(
     funding: Optional[Path] = FundingOpt,
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
+    sheet: Optional[str] = SheetOpt,
 ) -> None:
     """Compare what each jurisdiction demands of the same profiles."""
     from ..compare import compare
 
-    result = compare([str(p) for p in profiles],
+    result = compare(profile_source(profiles, sheet),
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
     emit_result(result, format, output, print_result_table)

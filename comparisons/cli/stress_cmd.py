@@ -12,7 +12,7 @@ from rich.text import Text
 
 from .app import (
     AsOfOpt, CurrencyOpt, Format, FormatOpt, FxRatesOpt, InForceOnlyOpt, JurisdictionOpt, OutputOpt,
-    ParametersOpt, ScenarioOpt, app, compare_kwargs, console, emit_result,
+    ParametersOpt, ScenarioOpt, SheetOpt, app, compare_kwargs, console, emit_result, profile_source,
 )
 
 
@@ -122,6 +122,7 @@ def stress_command(
     fx_rates: Optional[Path] = FxRatesOpt,
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
+    sheet: Optional[str] = SheetOpt,
 ) -> None:
     """Replay historical hacks (or a hot/cold loss) against every regime: covered, uncovered, coverage."""
     from jurisdictions.framework import XjurError
@@ -134,7 +135,7 @@ def stress_command(
     if not profiles:
         raise XjurError("give at least one profile file (e.g. xjur stress examples/profiles.yaml --all-incidents)")
     result = stress(
-        [str(p) for p in profiles], incidents=incident or None, all_incidents=all_incidents, hot_loss=hot_loss,
+        profile_source(profiles, sheet), incidents=incident or None, all_incidents=all_incidents, hot_loss=hot_loss,
         cold_loss=cold_loss, with_own_funds=with_own_funds, loss_point=loss_point,
         **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
     )

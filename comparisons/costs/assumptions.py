@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from jurisdictions.framework import ParameterError, ParameterSet, ParameterValue, did_you_mean, load_parameters
+from jurisdictions.framework import input_policy as policy
 from jurisdictions.framework.parameters import ParameterHistory
 
 BUILTIN_FILE = Path(__file__).parent.parent / "data" / "cost_assumptions.yaml"
@@ -31,7 +32,7 @@ YIELD_OTHER = "reserve_yield_other"
 
 def builtin_assumptions() -> ParameterSet:
     """The shipped assumptions file."""
-    return load_parameters(BUILTIN_FILE)
+    return load_parameters(BUILTIN_FILE, kind="assumptions")
 
 
 def _from_mapping(values: Mapping[str, Any], origin: str) -> ParameterSet:
@@ -43,6 +44,8 @@ def _from_mapping(values: Mapping[str, Any], origin: str) -> ParameterSet:
             continue
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
             raise ParameterError(f"{origin}: {pid}: value {v!r} is not a finite number")
+        if policy.number_problem(v):
+            raise ParameterError(f"{origin}: {pid}: value {v!r} {policy.number_problem(v)}")
         hist[str(pid)] = ParameterHistory(str(pid), (ParameterValue(
             id=str(pid), value=float(v), unit="", effective_from=_USER_START, status="assumed",
             citation="user input", source=origin),))
@@ -67,7 +70,7 @@ def load_assumptions(assumptions: Any = None) -> ParameterSet:
         paths = [assumptions] if isinstance(assumptions, (str, Path)) else list(assumptions)
         merged: dict = {}
         for p in paths:
-            merged.update(load_parameters(p, user_file=True).histories)
+            merged.update(load_parameters(p, user_file=True, kind="assumptions").histories)
         user = ParameterSet(merged, ", ".join(str(p) for p in paths))
     extra = {}
     for pid, hist in user.histories.items():

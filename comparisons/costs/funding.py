@@ -33,9 +33,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import yaml
 
-from .text_codes import distinct_keys
-
 from jurisdictions.framework import FUNDING_FORMS, XjurError, did_you_mean
+from jurisdictions.framework import input_policy as policy
+
+from .text_codes import distinct_keys
 
 
 class FundingError(XjurError):
@@ -253,9 +254,9 @@ def load_funding(source: Any, jurisdictions: Sequence[Any], known_codes: Sequenc
     if isinstance(source, (str, Path)):
         origin = str(source)
         try:
-            data = yaml.safe_load(Path(source).read_text(encoding="utf-8"))
-        except OSError as e:
-            raise FundingError(f"{origin}: cannot read funding file ({e.strerror})") from None
+            with policy.reraise_as(FundingError):  # size, UTF-8, no aliases, bounded nesting and values
+                data = policy.load_yaml(source, "funding")
+                policy.refuse_tree(data, origin)
         except yaml.YAMLError as e:
             raise FundingError(f"{origin}: malformed YAML: {e}") from None
     elif isinstance(source, Mapping):

@@ -37,6 +37,7 @@ import pandas as pd
 import yaml
 
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
+from jurisdictions.framework import input_policy as policy
 
 from ..compare import ComparisonResult, compare, fx_snapshot, parse_date, records
 from ..load import profiles_from_records
@@ -153,9 +154,9 @@ def _read(source: Any) -> tuple[Mapping, str, Path | None]:
         return source, "plan", None
     p = Path(source)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise PlanError(f"{p}: cannot read plan file ({e.strerror})") from None
+        with policy.reraise_as(PlanError):  # size, UTF-8, no aliases, bounded nesting and values
+            data = policy.load_yaml(p, "plan")
+            policy.refuse_tree(data, str(p))
     except yaml.YAMLError as e:
         raise PlanError(f"{p}: malformed YAML: {e}") from None
     if not isinstance(data, Mapping):

@@ -6,7 +6,9 @@
 Sheets: About (dates, FX, version), Obligations (Contract 2), Side by side, Costs, Cost summary, Stress,
 Sensitivity, Parameters, Cost assumptions, FX rates, Warnings. A sheet whose part was left out of the
 briefing (module not installed) is left out of the workbook too. Amounts are written as numbers (exact,
-not rounded) with a thousands format; the unit of every column is in its header.
+not rounded) with a thousands format; the unit of every column is in its header. Every text cell is written
+as a string (openpyxl data type ``s``), never as a formula, whatever it starts with: a profile named
+``=HYPERLINK(...)`` or ``@cmd`` is shown as that text and runs nothing (issue 13).
 """
 from __future__ import annotations
 
@@ -114,11 +116,15 @@ def write_workbook(b: Any, path: str | Path) -> Path:
         ws = wb.create_sheet(title=name[:31])
         ws.append([str(c) for c in df.columns])
         for cell in ws[1]:
+            cell.data_type = "s"
             cell.font = head_font
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in df.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: "=HYPERLINK(...)" from a profile is never a formula
         for i, col in enumerate(df.columns, start=1):
             letter = get_column_letter(i)
             numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])

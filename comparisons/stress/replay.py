@@ -394,7 +394,10 @@ class StressResult:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False, default=str)
 
     def to_csv(self, path: str | Path | None = None) -> str | None:
-        return self.table.to_csv(path, index=False)
+        """The table as CSV, text cells made inert for spreadsheets (``report/safe_text.py``)."""
+        from ..report.safe_text import to_csv
+
+        return to_csv(self.table, path)
 
     def __repr__(self) -> str:
         return (f"StressResult({self.table['profile'].nunique() if len(self.table) else 0} profiles × "

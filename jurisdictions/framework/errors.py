@@ -12,6 +12,15 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def shorten(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters for messages (a 20,000-character name is not echoed)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    extra = f" … ({len(value):,} characters)" if isinstance(value, str) else " …"
+    return text[: limit - 1] + extra
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input: where it is and what is wrong."""
@@ -24,7 +33,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = ", ".join(p for p in (self.source, self.row, f"field {self.field!r}" if self.field else "") if p)
-        shown = "" if self.value is _NO_VALUE else f" (value {self.value!r})"
+        shown = "" if self.value is _NO_VALUE else f" (value {shorten(self.value)})"
         return f"{where}: {self.message}{shown}"
 
 

@@ -36,6 +36,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from . import input_policy as policy
 from .errors import ParameterError, did_you_mean
 from .status import PARAMETER_STATUSES, UNVERIFIED_FLAG
 
@@ -284,18 +285,19 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
     return ParameterSet(MappingProxyType(histories), origin)
 
 
-def load_parameters(path: str | Path, *, user_file: bool = False) -> ParameterSet:
-    """Read a parameter file (see :func:`_load_parameters`); parsed once per file version."""
+def load_parameters(path: str | Path, *, user_file: bool = False, kind: str = "parameters") -> ParameterSet:
+    """Read a parameter file (see :func:`_load_parameters`); parsed once per file version. ``kind`` is the
+    input policy's kind of file (``parameters``, or ``assumptions`` for a cost-assumption file)."""
     p = Path(path)
     try:
         stat = p.stat()
     except OSError as e:
         raise ParameterError(f"{p}: cannot read parameter file ({e.strerror})") from None
-    return _load_parameters(str(p), user_file, stat.st_mtime_ns, stat.st_size)
+    return _load_parameters(str(p), user_file, stat.st_mtime_ns, stat.st_size, kind)
 
 
 @functools.lru_cache(maxsize=64)
-def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int) -> ParameterSet:
+def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int, kind: str = "parameters") -> ParameterSet:
     """Read a parameter file with the safe YAML loader.
 
     With ``user_file=True`` every value's ``source`` becomes the file's path, so that outputs show the
@@ -303,11 +305,9 @@ def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int) -> Pa
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ParameterError(f"{p}: cannot read parameter file ({e.strerror})") from None
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a SafeLoader that also refuses duplicate keys
+        with policy.reraise_as(ParameterError):  # size, UTF-8, no aliases, bounded nesting, bounded values
+            data = policy.load_yaml(p, kind, loader=_UniqueKeyLoader)  # safe: refuses duplicate keys too
+            policy.refuse_tree(data, str(p))
     except yaml.YAMLError as e:
         raise ParameterError(f"{p}: malformed YAML: {e}") from None
     pset = parse_parameters(data, str(p))

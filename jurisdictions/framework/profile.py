@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .input_policy import MAX_ABS_NUMBER, MSG_TOO_LARGE, text_problem
 
 #: MiCA's ten crypto-asset services (Art. 3(1)(16)); the service codes of Contract 1.
 SERVICES: tuple[str, ...] = (
@@ -46,6 +49,53 @@ MSG_NOT_FINITE = "must be a finite number (NaN and inf are not amounts)"
 MSG_NEGATIVE = "must not be negative"
 MSG_SHARE = "share must be between 0 and 1"
 MSG_WHOLE = "must be a whole number"
+#: A share given as a whole percentage (``hot_wallet_share: 3``): the message names the form expected.
+MSG_SHARE_PERCENT = "share must be between 0 and 1: a fraction, not a percentage (3 % is written 0.03)"
+
+
+def share_message(value: float) -> str:
+    """The message for a share outside [0, 1]; a whole number up to 100 is read as a percentage given."""
+    return MSG_SHARE_PERCENT if 1 < value <= 100 and value == int(value) else MSG_SHARE
+
+
+def not_a_number_message(text: object) -> str:
+    """"not a number", with the form expected when the text is a number written another way."""
+    t = str(text).strip()
+    if t.endswith("%") and _is_number(t[:-1]):
+        return f"not a number: write a share or rate as a fraction ({t} is {float(t[:-1].strip()) / 100:g})"
+    if "," in t and _is_number(t.replace(",", "")):
+        return (f"not a number: write numbers without thousands separators ({t} is {t.replace(',', '')})" if _THOUSANDS.fullmatch(t) else
+                f"not a number: write decimals with '.' ({t} is {t.replace(',', '.')})")
+    return "not a number"
+
+
+def _is_number(t: str) -> bool:
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return True
+
+
+def unknown_service_message(codes: list[str], named: bool = True) -> str:
+    """The message for unknown service codes (all of them), naming the fix: ``;`` between services when a
+    code holds a comma, a "did you mean" when one is close, else the list of service codes. With
+    ``named=False`` (one code, shown beside the message as its value) the code is not repeated."""
+    from .errors import did_you_mean
+
+    head = "unknown service" + ("s" if len(codes) > 1 else "")
+    if named:
+        head += " " + ", ".join(repr(c) for c in codes)
+    if any("," in c for c in codes):
+        parts = [p.strip() for c in codes for p in c.split(",") if p.strip()]
+        return f"{head}: services are separated by ';', not ',' (write {';'.join(parts)!r})"
+    if len(codes) == 1 and did_you_mean(codes[0], SERVICES):
+        return head + did_you_mean(codes[0], SERVICES)
+    close = "".join(f"; {c!r}{did_you_mean(c, SERVICES)}" for c in codes if did_you_mean(c, SERVICES))
+    return f"{head}{close} (service codes: {', '.join(SERVICES)}; in a CSV cell, ';' between them)"
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 #: Money fields that may be negative (own funds / net assets can be).
 SIGNED_MONEY_FIELDS: frozenset[str] = frozenset({"own_funds"})
@@ -92,6 +142,16 @@ class Incident(BaseModel):
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError("must be a finite number")
+        if abs(v) > MAX_ABS_NUMBER:
+            raise ValueError(MSG_TOO_LARGE)
+        return v
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        why = text_problem(v)
+        if why:
+            raise ValueError(f"description {why}")
         return v
 
 
@@ -115,6 +175,14 @@ class Profile(BaseModel):
     recent_incident_losses: float | None = None
     incidents: list[Incident] = Field(default_factory=list)
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        why = text_problem(v, name=True)
+        if why:
+            raise ValueError(f"name {why}")
+        return v
+
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
@@ -132,11 +200,9 @@ class Profile(BaseModel):
     @field_validator("services")
     @classmethod
     def _known_services(cls, v: list[str]) -> list[str]:
-        from .errors import did_you_mean
-
-        for s in v:
-            if s not in SERVICES:
-                raise ValueError(f"unknown service {s!r}{did_you_mean(s, SERVICES)}")
+        unknown = [s for s in v if s not in SERVICES]
+        if unknown:
+            raise ValueError(unknown_service_message(unknown))
         return list(dict.fromkeys(v))
 
     @field_validator(
@@ -149,9 +215,11 @@ class Profile(BaseModel):
             return v
         if not math.isfinite(v):
             raise ValueError(MSG_NOT_FINITE)
+        if abs(v) > MAX_ABS_NUMBER:
+            raise ValueError(MSG_TOO_LARGE)
         if info.field_name == "hot_wallet_share":
             if not 0 <= v <= 1:
-                raise ValueError(MSG_SHARE)
+                raise ValueError(share_message(v))
         elif info.field_name not in SIGNED_MONEY_FIELDS and v < 0:
             raise ValueError(MSG_NEGATIVE)
         return v

@@ -21,9 +21,10 @@ import pandas as pd
 
 from .currencies import ISO_4217
 from .errors import NO_VALUE, Problem, ProfileError, did_you_mean
+from .input_policy import CONTROL_IN_NAME, MAX_ABS_NUMBER, MAX_NAME_CHARS, MSG_CONTROL, MSG_NAME_TOO_LONG, MSG_TOO_LARGE
 from .profile import (
-    DEFAULTS, FIELDS, FRAME_COLUMNS, MONEY_FIELDS, MSG_NEGATIVE, MSG_NOT_FINITE, MSG_SHARE, MSG_WHOLE,
-    REQUIRED_FIELDS, SERVICES, SIGNED_MONEY_FIELDS,
+    DEFAULTS, FIELDS, FRAME_COLUMNS, MONEY_FIELDS, MSG_NEGATIVE, MSG_NOT_FINITE, MSG_SHARE, MSG_SHARE_PERCENT,
+    MSG_WHOLE, REQUIRED_FIELDS, SERVICES, SIGNED_MONEY_FIELDS, not_a_number_message, unknown_service_message,
 )
 
 try:  # pandas >= 3.0: build the validated frame from its blocks, without the constructor's extra copy
@@ -186,7 +187,21 @@ def _names_quick(raw: pd.Series) -> np.ndarray | None:
         stripped = np.fromiter(map(str.strip, values), dtype=object, count=len(values))
     except TypeError:  # a missing or non-text cell
         return None
+    if not _bounded_plain_text(stripped):
+        return None
     return stripped if _distinct_and_filled(stripped) else None
+
+
+def _bounded_plain_text(names: np.ndarray) -> bool:
+    """Every name within the length limit and free of control characters (two C-level passes)."""
+    if not len(names):
+        return True
+    if max(map(len, names)) > MAX_NAME_CHARS:
+        return False
+    joined = " ".join(names)
+    # printable text has no control character (Cc) nor format character (Cf, the bidirectional overrides);
+    # text that is not printable (a no-break space, say) is looked at with the exact pattern
+    return joined.isprintable() or CONTROL_IN_NAME.search(joined) is None
 
 
 def _names(raw: pd.Series, source: str, labels: Sequence[str], add_rows: AddRows,
@@ -204,6 +219,9 @@ def _names(raw: pd.Series, source: str, labels: Sequence[str], add_rows: AddRows
         name = raw.astype("string").str.strip()
     missing_name = name.isna() | (name == "")
     add_rows(missing_name.to_numpy(), "name", None, "name is required")
+    add_rows((name.str.len() > MAX_NAME_CHARS).fillna(False).to_numpy(dtype=bool), "name", name, f"name {MSG_NAME_TOO_LONG}")
+    add_rows(name.str.contains(CONTROL_IN_NAME.pattern, regex=True).fillna(False).to_numpy(dtype=bool), "name", name,
+             f"name {MSG_CONTROL}")
     dup = name.duplicated(keep=False) & ~missing_name
     if dup.any():
         first_row = {}
@@ -253,7 +271,7 @@ def _services(raw: pd.Series, source: str, labels: Sequence[str], add_rows: AddR
     if any(u_unknown):
         for pos, code in list(_unknown_by_row(codes, u_unknown).items())[:_MAX_PER_CHECK]:
             problems.append(
-                Problem(source, str(labels[pos]), "services", code, f"unknown service{did_you_mean(code, SERVICES)}")
+                Problem(source, str(labels[pos]), "services", code, unknown_service_message([code], named=False))
             )
     # canonical string, in SERVICES order; the booleans laid out as the output's block (one row per service)
     return _canonical(u_matrix)[codes], np.take(np.ascontiguousarray(u_matrix.T), codes, axis=1)
@@ -269,6 +287,8 @@ def _number_quick(f: str, col: pd.Series | None) -> np.ndarray | None:
     values = col.to_numpy()
     lo, hi = values.min(), values.max()
     if not (np.isfinite(lo) and np.isfinite(hi)):  # NaN (a blank) or inf somewhere
+        return None
+    if max(abs(float(lo)), abs(float(hi))) > MAX_ABS_NUMBER:
         return None
     if f == "hot_wallet_share":
         ok = lo >= 0 and hi <= 1
@@ -309,12 +329,24 @@ def _number_detailed(f: str, df: pd.DataFrame, n: int, add_rows: AddRows) -> np.
     if spelled_nan is None:
         spelled_nan = raw.astype("string").str.strip().str.lower().isin(["nan"]).fillna(False).to_numpy()
     not_number = ~was_blank & np.isnan(values) & ~spelled_nan
-    add_rows(not_number, f, raw, "not a number")
+    if not_number.any():  # the message names the form expected (3 % → 0.03, 3,000 → 3000)
+        bad = np.flatnonzero(not_number)
+        messages = pd.Series([not_a_number_message(v) for v in raw.iloc[bad[:_MAX_PER_CHECK]]], dtype=object)
+        messages = np.concatenate([messages.to_numpy(), np.full(len(bad) - len(messages), "not a number", dtype=object)])
+        for message in dict.fromkeys(messages):
+            mask = np.zeros(n, dtype=bool)
+            mask[bad[messages == message]] = True
+            add_rows(mask, f, raw, message)
     nan_given = ~was_blank & ~not_number & ~np.isfinite(values)
     add_rows(nan_given, f, raw, MSG_NOT_FINITE)
     finite = np.isfinite(values)
+    too_large = finite & (np.abs(np.where(finite, values, 0.0)) > MAX_ABS_NUMBER)
+    add_rows(too_large, f, raw, MSG_TOO_LARGE)
+    finite &= ~too_large
     if f == "hot_wallet_share":
-        add_rows(finite & ((values < 0) | (values > 1)), f, raw, MSG_SHARE)
+        percent = finite & (values > 1) & (values <= 100) & (values == np.floor(values))
+        add_rows(percent, f, raw, MSG_SHARE_PERCENT)
+        add_rows(finite & ~percent & ((values < 0) | (values > 1)), f, raw, MSG_SHARE)
     elif f not in SIGNED_MONEY_FIELDS:
         add_rows(finite & (values < 0), f, raw, MSG_NEGATIVE)
     if f == "active_users":

@@ -5,8 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pandas as pd
+
 from comparisons import compare
-from jurisdictions.framework import SERVICES
+from jurisdictions.eu_mica import jurisdiction as EU
+from jurisdictions.framework import SERVICES, validate_frame
 from tests.conftest import AS_OF, make_profile
 
 
@@ -61,6 +64,37 @@ def test_class_from_q_and_a_is_guidance_when_minimum_binds():
     all_c1 = "execution;placing;reception_transmission;advice;portfolio_management;transfer"
     rows = eu_rows(make_profile(name="q", services=all_c1, fixed_overheads=0))
     assert rows.loc[("q", "prudential_safeguards"), "status"] == "in_force"
+
+
+def test_status_follows_the_binding_term():
+    # platform alone, FO 0: max(150,000 [class 3 by Q&A 2343], 0) = 150,000 → guidance (the Q&A decides it)
+    # platform alone, FO 1,000,000: max(150,000, 0.25 × 1,000,000 = 250,000) = 250,000 → in_force (Art. 67(1)(b))
+    rows = eu_rows(make_profile(name="min", services="trading_platform", fixed_overheads=0),
+                   make_profile(name="fo", services="trading_platform", fixed_overheads=1_000_000))
+    assert rows.loc[("min", "prudential_safeguards"), ["amount", "status"]].tolist() == [150_000, "guidance"]
+    assert rows.loc[("fo", "prudential_safeguards"), ["amount", "status"]].tolist() == [0.25 * 1_000_000, "in_force"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_one_of_the_ten_services_brings_a_firm_under_mica(service):
+    # Annex IV names the class of each service: no mapping is assumed, no row is out of scope
+    rows = eu_rows(make_profile(name="p", services=service, fixed_overheads=0))
+    assert rows["amount"].notna().all()
+    assert not (rows["status"] == "assumed").any()
+    cls_minimum = {"trading_platform": 150_000, "custody": 125_000, "exchange_fiat": 125_000,
+                   "exchange_crypto": 125_000}.get(service, 50_000)
+    assert rows.loc[("p", "prudential_safeguards"), "amount"] == cls_minimum
+
+
+def test_a_frame_with_no_service_is_out_of_scope_with_the_reason():
+    # Contract 1 asks for at least one service; a frame with none (straight to assess) is out of scope
+    frame = validate_frame(pd.DataFrame([make_profile(name="none", fixed_overheads=1_000_000)]))
+    frame[[c for c in frame.columns if c.startswith("svc_")]] = False
+    rows = EU.assess(frame, AS_OF)
+    assert rows["amount"].isna().all() and len(rows) == 2
+    for reason in rows["reason"]:
+        assert reason.startswith("not in scope: eu.mica applies to crypto-asset service providers")
+        assert "would apply with services execution, placing" in reason and "trading_platform" in reason
 
 
 def test_client_funds_safeguarding_equals_client_fiat():

@@ -72,7 +72,8 @@ def test_status_follows_the_binding_term():
     rows = eu_rows(make_profile(name="min", services="trading_platform", fixed_overheads=0),
                    make_profile(name="fo", services="trading_platform", fixed_overheads=1_000_000))
     assert rows.loc[("min", "prudential_safeguards"), ["amount", "status"]].tolist() == [150_000, "guidance"]
-    assert rows.loc[("fo", "prudential_safeguards"), ["amount", "status"]].tolist() == [0.25 * 1_000_000, "in_force"]
+    assert rows.loc[("fo", "prudential_safeguards"), ["amount", "status"]].tolist() == [
+        0.25 * 1_000_000, "in_force"]
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -87,14 +88,15 @@ def test_every_one_of_the_ten_services_brings_a_firm_under_mica(service):
 
 
 def test_a_frame_with_no_service_is_out_of_scope_with_the_reason():
-    # Contract 1 asks for at least one service; a frame with none (straight to assess) is out of scope
-    frame = validate_frame(pd.DataFrame([make_profile(name="none", fixed_overheads=1_000_000)]))
-    frame[[c for c in frame.columns if c.startswith("svc_")]] = False
-    rows = EU.assess(frame, AS_OF)
-    assert rows["amount"].isna().all() and len(rows) == 2
-    for reason in rows["reason"]:
-        assert reason.startswith("not in scope: eu.mica applies to crypto-asset service providers")
-        assert "would apply with services execution, placing" in reason and "trading_platform" in reason
+    # Contract 1 asks for at least one service; of two profiles sent straight to assess, the one without any
+    # service is out of scope, the other keeps max(125,000 [class 2], 0.25 × 1,000,000) = 250,000
+    frame = validate_frame(pd.DataFrame([make_profile(name=n, fixed_overheads=1_000_000) for n in ("none", "p")]))
+    frame.loc[0, [f"svc_{s}" for s in SERVICES]] = False
+    rows = EU.assess(frame, AS_OF).set_index(["profile", "obligation"])
+    assert rows.loc[("p", "prudential_safeguards"), "amount"] == 0.25 * 1_000_000
+    out = rows.loc["none"]
+    assert out["amount"].isna().all() and out["reason"].str.startswith("not in scope: eu.mica applies to").all()
+    assert all(s in out["reason"].iloc[0] for s in SERVICES)
 
 
 def test_client_funds_safeguarding_equals_client_fiat():
@@ -121,10 +123,12 @@ def test_usd_profile_gives_eur_result_of_its_eur_twin():
 
 
 def test_significant_casp_warning():
-    result = compare([make_profile(name="big", active_users=15_000_000), make_profile(name="small", active_users=14_999_999)],
-                     jurisdictions=["EU"], as_of=AS_OF)
-    flagged = [w["profile"] for w in result.warnings if "significant CASP" in w["message"]]
-    assert flagged == ["big"]
+    # Art. 85(1): 15,000,000 active users ≥ 15,000,000 is significant, 14,999,999 is not
+    result = compare([make_profile(name="big", active_users=15_000_000),
+                      make_profile(name="small", active_users=14_999_999)], jurisdictions=["EU"], as_of=AS_OF)
+    flagged = [(w["profile"], w["message"]) for w in result.warnings if "significant CASP" in w["message"]]
+    assert flagged == [("big", "significant CASP: 15,000,000 active users ≥ 15,000,000; notification and "
+                               "information duties towards ESMA apply, no extra capital (MiCA Art. 85(1))")]
 
 
 def test_before_mica_applies_rows_are_blank_with_reason():

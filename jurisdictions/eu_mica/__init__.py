@@ -11,8 +11,8 @@ from jurisdictions.framework import Check, Jurisdiction, ObligationSpec, Regime,
 
 from . import rules
 
-#: Any of MiCA's ten crypto-asset services (Art. 3(1)(16)) needs CASP authorisation (Art. 59); Annex IV names
-#: the class of each, so no mapping is assumed.
+#: Any of the ten crypto-asset services of MiCA Art. 3(1)(16) needs authorisation as a CASP (rulebook §1);
+#: Annex IV names the class of each, so no mapping is assumed.
 REGIME = Regime(
     id="eu.mica", name="Markets in Crypto-Assets Regulation (CASPs)", status="in_force",
     in_force_from=dt.date(2024, 12, 30), citation="Regulation (EU) 2023/1114, Title V",

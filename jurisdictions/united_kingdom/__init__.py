@@ -13,23 +13,20 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: The activities the proposals cover (rulebook §4.1): custody (CP25/15), trading platforms, dealing (principal
-#: dealers, agency brokers) and arranging (CP25/42). Execution is dealing as agent; placing and reception and
-#: transmission are arranging. Advice, portfolio management and transfer are not named: a firm offering only
-#: them is taken to be in scope (assumed), with the assumed GBP 75,000 PMR of ``uk_pmr_other_services``.
-SCOPE = Scope(
-    services=("custody", "trading_platform", "exchange_fiat", "exchange_crypto", "execution", "placing",
-              "reception_transmission"),
-    assumed_services=("advice", "portfolio_management", "transfer"),
-    describe="cryptoasset firms (custody, trading platforms, dealing, arranging: CP25/15, CP25/42)",
-    assumption="advice, portfolio management and transfer are not named in the proposals as summarised; taken "
-               "to bring a firm under the regime with the lowest PMR of the CP25/42 range",
-)
+#: Scope by activity group (rulebook §4.1): custody (CP25/15), trading platforms, dealing (principal dealers; agency
+#: brokers: execution) and arranging (placing, reception and transmission) (CP25/42). The last group (advice,
+#: portfolio management, transfer) is not named: assumed in scope, with the assumed PMR uk_pmr_other_services.
 REGIME = Regime(
     id="uk.cryptopru", name="FCA prudential regime for cryptoasset firms (CRYPTOPRU, proposed)", status="proposed",
     in_force_from=None, citation="FCA CP25/15 (28 May 2025) and CP25/42 (16 Dec 2025)",
     start_note="authorisation window reported to open 2026-09 (FCA expectation, reported); go-live date unknown",
-    scope=SCOPE, facts_as_of=dt.date(2025, 12, 16),
+    scope=Scope(
+        services=tuple(s for _, services in rules.PMR_GROUPS[:-1] for s in services),
+        assumed_services=rules.PMR_GROUPS[-1][1],
+        describe="cryptoasset firms (custody, trading platforms, dealing, arranging: CP25/15, CP25/42)",
+        assumption="advice, portfolio management and transfer are not named in the proposals as summarised; "
+                   "taken to bring a firm under the regime with the lowest PMR of the CP25/42 range"),
+    facts_as_of=dt.date(2025, 12, 16),
 )
 
 
@@ -48,7 +45,7 @@ class UnitedKingdom(Jurisdiction):
             basis="max(PMR {pmr:money}, {mult:num} × {fo:money} FO, {k:num} × {assets:money} client cryptoassets) "
                   "= {amount:money}",
         ),
-        # own funds held in core liquid assets count toward both: same overlap group
+        # own funds held in core liquid assets count toward both (same overlap group)
         ObligationSpec(
             id="basic_liquid_assets", regime="uk.cryptopru", category="liquidity", funding_forms=("own_funds",),
             rule=rules.basic_liquid_assets, basis=rules.blar_basis,
@@ -59,8 +56,7 @@ class UnitedKingdom(Jurisdiction):
         "own funds requirement = max(PMR by activity, 25 % of fixed overheads, custody K-factor 0.04 % of client "
         "cryptoassets (reported)) — proposals CP25/15, CP25/42",
         "basic liquid assets = one third of the fixed overheads requirement",
-        "scope: custody, trading platform, dealing and arranging services; advice, portfolio management and "
-        "transfer assumed in scope",
+        "scope: custody, trading platform, dealing, arranging; advice, portfolio management, transfer assumed",
     )
     not_modelled = (
         "trading-platform PMR (unknown; £750,000 assumed) and PMR for advice/portfolio management/transfer "

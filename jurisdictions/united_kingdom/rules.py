@@ -1,9 +1,7 @@
 """UK FCA proposals (CP25/15, CP25/42) for the prudential regime of cryptoasset firms, vectorised.
 
-Each function encodes one proposed rule; its docstring paraphrases it and cites the consultation paper. A rule
-reads the profile columns ``p`` (amounts in GBP) and the parameters through ``q`` (rulebook ids,
-../shared/rulebook/other_jurisdictions.md §4, see ``parameters.yaml``), and returns the amount and the numbers
-its basis line shows.
+Each function encodes one proposed rule; its docstring paraphrases it and cites the consultation paper.
+``p``: profile columns (GBP); ``q``: parameters (rulebook ids, other_jurisdictions.md §4, parameters.yaml).
 """
 from __future__ import annotations
 
@@ -21,14 +19,14 @@ PMR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 
 def own_funds_requirement(p, q):
-    """CP25/15 and CP25/42 (proposed): own funds of at least the highest of (CET1 ≥ 56 %, CET1 + AT1 ≥ 75 %)
-    - the permanent minimum requirement (PMR) by type of firm: custodian GBP 150,000; from GBP 75,000
-      (arrangers, agency brokers) to GBP 750,000 (principal dealers); trading platform not known (GBP 750,000
-      assumed); advice, portfolio management, transfer not named (GBP 75,000 assumed); a firm with several
-      activities takes the highest (assumed: ``uk_pmr_aggregation`` decides where it sets the PMR);
-    - the fixed overheads requirement (FOR): one quarter of the previous year's fixed overheads;
-    - the K-factor requirement (KFR) of a custodian: 0.04 % of client cryptoassets safeguarded (reported; the
-      only K-factor with a known coefficient)."""
+    """CP25/15 and CP25/42 (proposed): own funds (CET1 ≥ 56 %, CET1 + AT1 ≥ 75 %) of at least the highest of
+    (a) the permanent minimum requirement (PMR) by type of firm: custodian GBP 150,000; GBP 75,000 (arrangers,
+    agency brokers) to GBP 750,000 (principal dealers); trading platform not known (GBP 750,000 assumed);
+    advice, portfolio management, transfer not named (GBP 75,000 assumed); a firm with several activities takes
+    the highest (assumed, uk_pmr_aggregation, which decides the rows where it sets the PMR); (b) the fixed
+    overheads requirement (FOR): one quarter of the previous year's fixed overheads; (c) the K-factor
+    requirement (KFR) of a custodian: 0.04 % of client cryptoassets safeguarded (reported; the only K-factor
+    with a known coefficient)."""
     levels = [(pid, np.where(p.offers(*services), q.peek(pid), -np.inf)) for pid, services in PMR_GROUPS]
     pmr = np.max([v for _, v in levels], axis=0)
     mult, k = q.peek("uk_for_multiplier"), q.peek("uk_kfactor_custody")

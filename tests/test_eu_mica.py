@@ -5,8 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pandas as pd
+
 from comparisons import compare
-from jurisdictions.framework import SERVICES
+from jurisdictions.eu_mica import jurisdiction as EU
+from jurisdictions.framework import SERVICES, validate_frame
 from tests.conftest import AS_OF, make_profile
 
 
@@ -63,6 +66,39 @@ def test_class_from_q_and_a_is_guidance_when_minimum_binds():
     assert rows.loc[("q", "prudential_safeguards"), "status"] == "in_force"
 
 
+def test_status_follows_the_binding_term():
+    # platform alone, FO 0: max(150,000 [class 3 by Q&A 2343], 0) = 150,000 → guidance (the Q&A decides it)
+    # platform alone, FO 1,000,000: max(150,000, 0.25 × 1,000,000 = 250,000) = 250,000 → in_force (Art. 67(1)(b))
+    rows = eu_rows(make_profile(name="min", services="trading_platform", fixed_overheads=0),
+                   make_profile(name="fo", services="trading_platform", fixed_overheads=1_000_000))
+    assert rows.loc[("min", "prudential_safeguards"), ["amount", "status"]].tolist() == [150_000, "guidance"]
+    assert rows.loc[("fo", "prudential_safeguards"), ["amount", "status"]].tolist() == [
+        0.25 * 1_000_000, "in_force"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_one_of_the_ten_services_brings_a_firm_under_mica(service):
+    # Annex IV names the class of each service: no mapping is assumed, no row is out of scope
+    rows = eu_rows(make_profile(name="p", services=service, fixed_overheads=0))
+    assert rows["amount"].notna().all()
+    assert not (rows["status"] == "assumed").any()
+    cls_minimum = {"trading_platform": 150_000, "custody": 125_000, "exchange_fiat": 125_000,
+                   "exchange_crypto": 125_000}.get(service, 50_000)
+    assert rows.loc[("p", "prudential_safeguards"), "amount"] == cls_minimum
+
+
+def test_a_frame_with_no_service_is_out_of_scope_with_the_reason():
+    # Contract 1 asks for at least one service; of two profiles sent straight to assess, the one without any
+    # service is out of scope, the other keeps max(125,000 [class 2], 0.25 × 1,000,000) = 250,000
+    frame = validate_frame(pd.DataFrame([make_profile(name=n, fixed_overheads=1_000_000) for n in ("none", "p")]))
+    frame.loc[0, [f"svc_{s}" for s in SERVICES]] = False
+    rows = EU.assess(frame, AS_OF).set_index(["profile", "obligation"])
+    assert rows.loc[("p", "prudential_safeguards"), "amount"] == 0.25 * 1_000_000
+    out = rows.loc["none"]
+    assert out["amount"].isna().all() and out["reason"].str.startswith("not in scope: eu.mica applies to").all()
+    assert all(s in out["reason"].iloc[0] for s in SERVICES)
+
+
 def test_client_funds_safeguarding_equals_client_fiat():
     rows = eu_rows(make_profile(name="p", client_fiat=400_000_000))
     row = rows.loc[("p", "client_funds_safeguarding")]
@@ -87,10 +123,12 @@ def test_usd_profile_gives_eur_result_of_its_eur_twin():
 
 
 def test_significant_casp_warning():
-    result = compare([make_profile(name="big", active_users=15_000_000), make_profile(name="small", active_users=14_999_999)],
-                     jurisdictions=["EU"], as_of=AS_OF)
-    flagged = [w["profile"] for w in result.warnings if "significant CASP" in w["message"]]
-    assert flagged == ["big"]
+    # Art. 85(1): 15,000,000 active users ≥ 15,000,000 is significant, 14,999,999 is not
+    result = compare([make_profile(name="big", active_users=15_000_000),
+                      make_profile(name="small", active_users=14_999_999)], jurisdictions=["EU"], as_of=AS_OF)
+    flagged = [(w["profile"], w["message"]) for w in result.warnings if "significant CASP" in w["message"]]
+    assert flagged == [("big", "significant CASP: 15,000,000 active users ≥ 15,000,000; notification and "
+                               "information duties towards ESMA apply, no extra capital (MiCA Art. 85(1))")]
 
 
 def test_before_mica_applies_rows_are_blank_with_reason():

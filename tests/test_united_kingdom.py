@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pandas as pd
+
 from comparisons import compare
 from comparisons.compare import fx_snapshot
-from jurisdictions.framework import SERVICES
+from jurisdictions.framework import SERVICES, validate_frame
 from jurisdictions.united_kingdom import jurisdiction as UK
 from tests.conftest import AS_OF, make_profile
 
@@ -43,8 +45,15 @@ def uk_rows(*profiles, **kw):
         ("exchange_fiat;trading_platform", 0, 0, 750_000, "proposed"),
         # custody + execution: highest of 150,000 and 75,000 = 150,000, resting on the assumed aggregation
         ("custody;execution", 0, 0, 150_000, "assumed"),
-        # advice: PMR 75,000 assumed; FOR 0.25 × 1,000,000 = 250,000 binds → proposed
-        ("advice", 1_000_000, 0, 250_000, "proposed"),
+        # trading platform with large overheads: FOR 0.25 × 4,000,000 = 1,000,000 binds, so the assumed
+        # platform PMR (750,000) does not decide the row → proposed
+        ("trading_platform", 4_000_000, 0, 1_000_000, "proposed"),
+        # custody + execution with FOR 0.25 × 1,000,000 = 250,000 binding: the assumed aggregation decides nothing
+        ("custody;execution", 1_000_000, 0, 250_000, "proposed"),
+        # advice + agency broking: PMR 75,000; FOR 0.25 × 1,000,000 = 250,000 binds → proposed
+        ("advice;execution", 1_000_000, 0, 250_000, "proposed"),
+        # advice alone: same numbers, but only the assumed scope (advice not named) brings it in → assumed
+        ("advice", 1_000_000, 0, 250_000, "assumed"),
     ],
 )
 def test_own_funds_requirement(services, overheads, assets, expected, status):
@@ -89,6 +98,32 @@ def test_spec_fields():
     assert params.latest("uk_kfactor_custody").status == "reported"
     assert params.latest("uk_pmr_trading_platform").status == "assumed"
     assert UK.regimes[0].status == "proposed"
+
+
+@pytest.mark.parametrize("service", ["advice", "portfolio_management", "transfer"])
+def test_services_not_named_in_the_proposals_are_in_scope_by_assumption(service):
+    # PMR 75,000 (assumed, uk_pmr_other_services); FOR 0.25 × 400,000 = 100,000 binds; BLAR 100,000 / 3
+    rows = uk_rows(gbp(name="p", services=service, fixed_overheads=400_000))
+    assert rows.loc[("p", "own_funds_requirement"), "amount"] == pytest.approx(0.25 * 400_000)
+    assert rows.loc[("p", "basic_liquid_assets"), "amount"] == pytest.approx(0.25 * 400_000 / 3)
+    assert (rows["status"] == "assumed").all()  # the scope rests on a mapping the rulebook does not state
+    # the same firm also arranging deals (reception and transmission) is in scope for certain → proposed
+    rows = uk_rows(gbp(name="p", services=f"{service};reception_transmission", fixed_overheads=400_000))
+    assert (rows["status"] == "proposed").all()
+
+
+def test_named_activities_bring_a_firm_in_and_no_service_leaves_it_out():
+    scope = UK.regimes[0].scope
+    assert set(scope.services) == {"custody", "trading_platform", "exchange_fiat", "exchange_crypto", "execution",
+                                   "placing", "reception_transmission"}
+    assert set(scope.services + scope.assumed_services) == set(SERVICES)
+    # Contract 1 asks for at least one service; a frame with none (straight to assess) is out of scope
+    frame = validate_frame(pd.DataFrame([gbp(name="none", services="custody", fixed_overheads=1_000_000)]))
+    frame[[f"svc_{s}" for s in SERVICES]] = False
+    reasons = set(UK.assess(frame, AS_OF).set_index("obligation")["reason"])
+    (reason,) = reasons  # both obligations, one reason
+    assert reason.startswith("not in scope: uk.cryptopru applies to cryptoasset firms (custody, trading platforms")
+    assert all(s in reason.split("would apply with services ")[1] for s in SERVICES)
 
 
 service_sets = st.sets(st.sampled_from(SERVICES), min_size=1)

@@ -1,76 +1,50 @@
 """EU MiCA rules for crypto-asset service providers (Regulation (EU) 2023/1114), vectorised over profiles.
 
-Each function encodes one provision; its docstring paraphrases the provision and cites it, so that the code
-can be checked against the text line by line. Parameters come from ``parameters.yaml`` (rulebook ids).
-Amounts are in EUR: the comparison converts the profiles into EUR before they reach these functions.
+Each function encodes one provision; its docstring paraphrases and cites it, so that the code can be checked
+against the text line by line. ``p``: profile columns (EUR); ``q``: parameters (rulebook ids, parameters.yaml).
 """
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from jurisdictions.framework import ParameterValue, join_text, money, number, services_of
-
-#: Annex IV classes: the services of each class (ESMA register letters in brackets).
-CLASS_1_SERVICES = ("execution", "placing", "reception_transmission", "advice", "portfolio_management", "transfer")
-CLASS_2_SERVICES = ("custody", "exchange_fiat", "exchange_crypto")
-CLASS_3_SERVICES = ("trading_platform",)
-
-
-def casp_class(profiles: pd.DataFrame) -> np.ndarray:
-    """Annex IV class of each profile: the highest class among its services.
-
-    MiCA Annex IV sets three classes: class 1 (execution (e), placing (f), reception and transmission (g),
-    advice (h), portfolio management (i), transfer (j)); class 2 (class 1 services plus custody and
-    administration (a), exchange for funds (c), exchange for other crypto-assets (d)); class 3 (class 2
-    services plus operation of a trading platform (b)). ESMA Q&A 2343 (guidance): the amount is that of the
-    authorised service with the highest class; a firm need not provide the lower-class services.
-    """
-    cls = np.ones(len(profiles), dtype=np.int8)
-    cls = np.where(services_of(profiles, *CLASS_2_SERVICES), 2, cls)
-    cls = np.where(services_of(profiles, *CLASS_3_SERVICES), 3, cls)
-    return cls
+#: MiCA Annex IV: each class's permanent minimum capital and the services that place a firm in it (register
+#: letters e, f, g, h, i, j; a, c, d; b): together the ten crypto-asset services of Art. 3(1)(16).
+CLASSES = (("eu_pmc_class1", ("execution", "placing", "reception_transmission", "advice", "portfolio_management",
+                              "transfer")),
+           ("eu_pmc_class2", ("custody", "exchange_fiat", "exchange_crypto")),
+           ("eu_pmc_class3", ("trading_platform",)))
+CASP_SERVICES = tuple(s for _, services in CLASSES for s in services)
 
 
-def relies_on_highest_class_reading(profiles: pd.DataFrame, cls: np.ndarray) -> np.ndarray:
-    """Whether a profile's class follows only from ESMA Q&A 2343, not from the words of Annex IV.
-
-    Annex IV describes class 2 as "class 1 services plus ..." and class 3 as "class 2 services plus ...".
-    A class 2 or 3 firm that does not offer every lower-class service is placed in its class by the Q&A
-    (guidance), not by Annex IV itself.
-    """
-    all_c1 = profiles[[f"svc_{s}" for s in CLASS_1_SERVICES]].to_numpy().all(axis=1)
-    all_c2 = profiles[[f"svc_{s}" for s in CLASS_2_SERVICES]].to_numpy().all(axis=1)
-    return ((cls >= 2) & ~all_c1) | ((cls == 3) & ~all_c2)
-
-
-def permanent_minimum_capital(cls: np.ndarray, pmc: dict[int, ParameterValue]) -> np.ndarray:
-    """MiCA Art. 67(1)(a) and Annex IV: EUR 50,000 (class 1), 125,000 (class 2) or 150,000 (class 3)."""
-    return np.select([cls == 1, cls == 2, cls == 3], [pmc[1].number(), pmc[2].number(), pmc[3].number()])
-
-
-def prudential_safeguards(
-    profiles: pd.DataFrame, pmc: np.ndarray, fo_multiplier: ParameterValue
-) -> tuple[np.ndarray, np.ndarray]:
-    """MiCA Art. 67(1): CASPs shall at all times have prudential safeguards equal to at least the higher of
-    (a) the permanent minimum capital of Annex IV and (b) one quarter of the fixed overheads of the
-    preceding year, reviewed annually (projected overheads in the first year, Art. 67(2)); fixed overheads as
-    Art. 67(3) defines them. Returns the requirement and the fixed-overheads term.
-    """
-    fo_term = fo_multiplier.number() * profiles["fixed_overheads"].to_numpy()
-    return np.maximum(pmc, fo_term), fo_term
+def prudential_safeguards(p, q):
+    """MiCA Art. 67(1): prudential safeguards at all times of at least the higher of (a) the permanent minimum
+    capital of the CASP's Annex IV class (EUR 50,000, 125,000 or 150,000) and (b) one quarter of the fixed
+    overheads of the preceding year (projected in the first year, Art. 67(2); as Art. 67(3) defines them); met
+    by CET1 own funds, an Art. 67(5)-(6) insurance policy or a combination (Art. 67(4)).
+    Class: Annex IV's class 2 is "class 1 services plus" custody or exchange, class 3 "class 2 services plus" a
+    trading platform; ESMA Q&A 2343 (guidance) takes the highest class among the services, the lower ones need
+    not be offered. Where the minimum binds and only the Q&A places the firm in its class, the Q&A decides too."""
+    offers = [[p.offers(s) for s in services] for _, services in CLASSES]
+    cls = np.where(np.any(offers[2], axis=0), 3, np.where(np.any(offers[1], axis=0), 2, 1))
+    levels = [(pid, np.where(cls == k, q.peek(pid), -np.inf)) for k, (pid, _) in enumerate(CLASSES, 1)]
+    mult = q.peek("eu_fo_multiplier")
+    fo_term = mult * p.fixed_overheads
+    amount = q.max(*levels, ("eu_fo_multiplier", fo_term))
+    pmc = np.max([v for _, v in levels], axis=0)
+    by_qa = ((cls >= 2) & ~np.all(offers[0], axis=0)) | ((cls == 3) & ~np.all(offers[1], axis=0))
+    q.decide("eu_class_rule", (pmc >= fo_term) & by_qa)
+    return amount, dict(pmc=pmc, cls=cls, mult=mult, fo=p.fixed_overheads)
 
 
-def client_funds_safeguarding(profiles: pd.DataFrame, share: ParameterValue) -> np.ndarray:
+def client_funds_safeguarding(p, q):
     """MiCA Art. 70(3): client funds (other than e-money tokens) are placed with a credit institution or a
     central bank by the end of the business day following receipt, in an account separately identifiable from
-    the CASP's own. The whole of the client funds is to be safeguarded."""
-    return share.number() * profiles["client_fiat"].to_numpy()
+    the CASP's own: all of them, share × client money."""
+    return q("eu_client_funds_safeguarded_share") * p.client_fiat, dict(fiat=p.client_fiat)
 
 
-def basis_prudential(cls: np.ndarray, pmc: np.ndarray, fo: np.ndarray, mult: float, amount: np.ndarray) -> pd.Series:
-    """``max(EUR 125,000 [Annex IV class 2], 0.25 × EUR 3,000,000) = EUR 750,000``."""
-    return pd.Series(join_text(
-        "max(", money("EUR", pmc), " [Annex IV class ", number(cls), "], ",
-        number(mult), " × ", money("EUR", fo), ") = ", money("EUR", amount),
-    ), dtype=object)
+def significant_casp(p, q):
+    """MiCA Art. 85(1): a CASP with at least 15 million average active users in the EU is significant
+    (notification and information duties towards ESMA, no own-funds requirement)."""
+    threshold = q("eu_significant_casp_threshold")
+    return p.active_users >= threshold, dict(users=p.active_users, threshold=threshold)

@@ -1,18 +1,14 @@
 """UK FCA proposals (CP25/15, CP25/42) for the prudential regime of cryptoasset firms, vectorised.
 
 Each function encodes one proposed rule; its docstring paraphrases it and cites the consultation paper.
-Parameters come from ``parameters.yaml`` (rulebook ids, ../shared/rulebook/other_jurisdictions.md §4).
-Amounts are in GBP: the comparison converts the profiles into GBP before they reach these functions.
+``p``: profile columns (GBP); ``q``: parameters (rulebook ids, other_jurisdictions.md §4, parameters.yaml).
 """
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, services_of
-from jurisdictions.framework.status import PARAMETER_STATUSES, output_status
-
-#: PMR parameter of each group of profile services (parameter id → services).
+#: The activity groups: PMR parameter of each (parameter id → MiCA services). Within equal PMRs the proposed
+#: figure comes first, so that it, not an assumed one, decides a tie.
 PMR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("uk_pmr_range_other_principal_dealer", ("exchange_fiat", "exchange_crypto")),
     ("uk_pmr_trading_platform", ("trading_platform",)),
@@ -20,71 +16,34 @@ PMR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("uk_pmr_range_other_arranger", ("execution", "placing", "reception_transmission")),
     ("uk_pmr_other_services", ("advice", "portfolio_management", "transfer")),
 )
-PMR_PARAMS: tuple[str, ...] = tuple(pid for pid, _ in PMR_GROUPS)
-_RANK = {s: i for i, s in enumerate(PARAMETER_STATUSES)}
 
 
-def permanent_minimum_requirement(profiles: pd.DataFrame, p: dict[str, ParameterValue],
-                                  aggregation: ParameterValue) -> tuple[np.ndarray, np.ndarray]:
-    """CP25/15 and CP25/42 (proposed): a permanent minimum requirement by type of firm — custodian
-    GBP 150,000; from GBP 75,000 (arrangers, agency brokers) to GBP 750,000 (principal dealers); trading
-    platform not known (assumed). A firm with several activities takes the highest (assumed).
-
-    Returns the PMR and its status: the best status among the groups that reach the PMR, made no better
-    than the aggregation assumption where the profile's groups have different PMRs.
-    """
-    offered = np.column_stack([services_of(profiles, *svcs) for _, svcs in PMR_GROUPS])
-    values = np.array([p[pid].number() for pid in PMR_PARAMS])
-    ranks = np.array([_RANK[p[pid].status] for pid in PMR_PARAMS])
-    levels = np.where(offered, values, -np.inf)
-    pmr = levels.max(axis=1)
-    pmr = np.where(np.isfinite(pmr), pmr, 0.0)
-    reaching = offered & (levels == pmr[:, None])
-    rank = np.where(reaching, ranks, len(PARAMETER_STATUSES)).min(axis=1)
-    lowest = np.where(offered, values, np.inf).min(axis=1)
-    several = offered.any(axis=1) & (lowest < pmr)
-    rank = np.where(several, np.maximum(rank, _RANK[aggregation.status]), rank)
-    rank = np.minimum(rank, len(PARAMETER_STATUSES) - 1)
-    status = np.array([output_status(s) for s in PARAMETER_STATUSES], dtype=object)[rank]
-    return pmr, status
+def own_funds_requirement(p, q):
+    """CP25/15 and CP25/42 (proposed): own funds (CET1 ≥ 56 %, CET1 + AT1 ≥ 75 %) of at least the highest of
+    (a) the permanent minimum requirement (PMR) by type of firm: custodian GBP 150,000; GBP 75,000 (arrangers,
+    agency brokers) to GBP 750,000 (principal dealers); trading platform not known (GBP 750,000 assumed);
+    advice, portfolio management, transfer not named (GBP 75,000 assumed); a firm with several activities takes
+    the highest (assumed, uk_pmr_aggregation, which decides the rows where it sets the PMR); (b) the fixed
+    overheads requirement (FOR): one quarter of the previous year's fixed overheads; (c) the K-factor
+    requirement (KFR) of a custodian: 0.04 % of client cryptoassets safeguarded (reported; the only K-factor
+    with a known coefficient)."""
+    levels = [(pid, np.where(p.offers(*services), q.peek(pid), -np.inf)) for pid, services in PMR_GROUPS]
+    pmr = np.max([v for _, v in levels], axis=0)
+    mult, k = q.peek("uk_for_multiplier"), q.peek("uk_kfactor_custody")
+    for_, kfr = mult * p.fixed_overheads, k * p.client_crypto_assets
+    amount = q.max(*levels, ("uk_for_multiplier", for_), ("uk_kfactor_custody", kfr))
+    lowest = np.min([np.where(v > -np.inf, v, np.inf) for _, v in levels], axis=0)
+    q.decide("uk_pmr_aggregation", (pmr >= for_) & (pmr >= kfr) & (lowest < pmr))
+    return amount, dict(pmr=pmr, mult=mult, fo=p.fixed_overheads, k=k, assets=p.client_crypto_assets)
 
 
-def fixed_overheads_requirement(profiles: pd.DataFrame, multiplier: ParameterValue) -> np.ndarray:
-    """CP25/15 (proposed): the fixed overheads requirement is one quarter of the previous year's fixed
-    overheads."""
-    return multiplier.number() * profiles["fixed_overheads"].to_numpy()
+def basic_liquid_assets(p, q):
+    """CP25/15 (proposed): basic liquid assets of one third of the fixed overheads requirement (0.25 × fixed
+    overheads), held in core liquid assets."""
+    share, for_ = q("uk_basic_liquid_assets"), q("uk_for_multiplier") * p.fixed_overheads
+    return share * for_, dict(share=share, for_=for_)
 
 
-def k_factor_requirement(profiles: pd.DataFrame, custody: ParameterValue) -> np.ndarray:
-    """CP25/15 (reported): K-factor requirement of a custodian = 0.04 % of client cryptoassets safeguarded
-    (the only K-factor with a known coefficient)."""
-    return custody.number() * profiles["client_crypto_assets"].to_numpy()
-
-
-def own_funds_requirement(pmr: np.ndarray, for_: np.ndarray, kfr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """CP25/15 (proposed): own funds of at least the highest of the permanent minimum requirement, the fixed
-    overheads requirement and the K-factor requirement (composition: CET1 ≥ 56 %, CET1 + AT1 ≥ 75 %).
-    Returns the requirement and which term binds (0 PMR, 1 FOR, 2 KFR; ties go to the earlier term)."""
-    terms = np.column_stack([pmr, for_, kfr])
-    return terms.max(axis=1), terms.argmax(axis=1)
-
-
-def basic_liquid_assets(for_: np.ndarray, share: ParameterValue) -> np.ndarray:
-    """CP25/15 (proposed): basic liquid assets of one third of the fixed overheads requirement, held in core
-    liquid assets."""
-    return share.number() * for_
-
-
-# --- basis lines -------------------------------------------------------------------------------------
-
-def basis_ofr(pmr: np.ndarray, mult: float, fo: np.ndarray, k: float, assets: np.ndarray,
-              amount: np.ndarray) -> pd.Series:
-    """``max(PMR GBP 150,000, 0.25 × GBP 2,000,000, 0.0004 × GBP 1,000,000,000) = GBP 500,000``."""
-    return ("max(PMR " + money("GBP", pmr) + ", " + number(mult) + " × " + money("GBP", fo) + " FO, "
-            + number(k) + " × " + money("GBP", assets) + " client cryptoassets) = " + money("GBP", amount))
-
-
-def basis_blar(share: float, for_: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``1/3 × GBP 500,000 FOR = GBP 166,667``."""
-    factor = "1/3" if abs(share - 1 / 3) < 1e-9 else number(share)
-    return factor + " × " + money("GBP", for_) + " FOR = " + money("GBP", amount)
+def blar_basis(terms: dict) -> str:
+    """The basis line, with the proposal's "one third" written as 1/3."""
+    return ("1/3" if abs(terms["share"] - 1 / 3) < 1e-9 else "{share:num}") + " × {for_:money} FOR = {amount:money}"

@@ -1,9 +1,6 @@
 """Dubai — VARA (Virtual Assets and Related Activities Regulations 2023, Company Rulebook Part VI): paid-up
-capital by activity, net liquid assets, reserve assets 1:1 in kind, hot-wallet crime insurance.
-
-Facts: ../shared/rulebook/other_jurisdictions.md §3. Regime ``ae.vara``; AED. The rulebook gives no effective
-dates: values are dated 2023-02-07 (issue of the 2023 Regulations and rulebooks; an assumed date).
-"""
+capital by activity, net liquid assets, reserve assets 1:1 in kind, hot-wallet crime insurance. Facts:
+../shared/rulebook/other_jurisdictions.md §3 (no effective dates: 2023-02-07, issue of the Regulations, assumed)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +10,8 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: Who needs a VARA licence: a firm carrying on a VARA activity. Every MiCA service maps to one
-#: (``rules.activities``, parameter ae_service_activity_map): the one-to-one pairs are stated equivalents; the
-#: dealing, arranging and conversion services reach Broker-Dealer or Exchange only by a judgement (assumed).
+#: A firm carrying on a VARA activity needs a licence; every service maps to one (``rules.activities``): the
+#: one-to-one pairs directly, dealing, arranging and conversion only by a judgement (assumed).
 VARA_SCOPE = Scope(
     services=tuple(rules.DIRECT),
     assumed_services=rules.BROKER_SERVICES + rules.CONVERSION_SERVICES,
@@ -31,10 +27,7 @@ REGIME = Regime(
     start_note="rulebook gives no effective dates; 2023-02-07 (issue of the 2023 Regulations) is used",
     scope=VARA_SCOPE, facts_as_of=dt.date(2023, 2, 7),
 )
-CAPITAL = "VARA Company Rulebook Rule VI.B.1, VI.B.2"
-NLA = "VARA Company Rulebook Rule VI.C"
-RESERVE = "VARA Company Rulebook Rule VI.E"
-INSURANCE = "VARA Company Rulebook Rule VI.D"
+RULE = "VARA Company Rulebook Rule "
 
 
 class Dubai(Jurisdiction):
@@ -48,27 +41,27 @@ class Dubai(Jurisdiction):
     obligations = (
         ObligationSpec(
             id="paid_up_capital", regime="ae.vara", category="capital", funding_forms=("own_funds",),
-            rule=rules.paid_up_capital, basis=rules.capital_basis, citation=CAPITAL, overlap_group="ae.prudential",
+            rule=rules.paid_up_capital, basis=rules.capital_basis, citation=RULE + "VI.B.1, VI.B.2",
+            overlap_group="ae.prudential",
         ),
         ObligationSpec(
             id="net_liquid_assets", regime="ae.vara", category="liquidity", funding_forms=("own_funds",),
-            rule=rules.net_liquid_assets, citation=NLA, overlap_group="ae.prudential",
+            rule=rules.net_liquid_assets, citation=RULE + "VI.C", overlap_group="ae.prudential",
             basis="{multiple:num} × {monthly:money} monthly opex (annual / 12) = {amount:money}",
         ),
         ObligationSpec(
             id="reserve_assets", regime="ae.vara", category="custody", funding_forms=("same_kind_crypto",),
-            rule=rules.reserve_assets, citation=RESERVE,
+            rule=rules.reserve_assets, citation=RULE + "VI.E",
             basis="client VAs {crypto:money} held 1:1 in the same asset = {amount:money}",
         ),
         ObligationSpec(
             id="hot_wallet_insurance", regime="ae.vara", category="loss_cover", funding_forms=("insurance",),
-            rule=rules.hot_wallet_insurance, citation=INSURANCE, overlap_group="ae.hot_wallet_insurance",
+            rule=rules.hot_wallet_insurance, citation=RULE + "VI.D", overlap_group="ae.hot_wallet_insurance",
             insurance_kind="hot", absorbs="hot", basis="no virtual assets in hot wallets = {amount:money}",
         ),
     )
     modelled = (
-        "paid-up capital per activity, higher of the fixed AED amount and 25 % of fixed annual overheads, "
-        "cumulative across activities (Rules VI.B.1-2; upper tier; service-to-activity mapping assumed)",
+        "paid-up capital per activity: max(fixed AED amount, 25 % of FAO), cumulative (Rules VI.B.1-2; upper tier)",
         "net liquid assets ≥ 1.2 × monthly operating expenses (Rule VI.C)",
         "reserve assets 1:1 in kind against client VAs (Rule VI.E)",
         "hot-wallet crime insurance (Rule VI.D) as a duty without an amount",

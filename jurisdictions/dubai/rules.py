@@ -1,29 +1,17 @@
-"""Dubai VARA rules (Virtual Assets and Related Activities Regulations 2023, Company Rulebook Part VI),
-vectorised over profiles.
-
-Each function encodes one provision; its docstring paraphrases it and cites it. A rule reads the profile
-columns ``p`` (amounts in AED) and the parameters through ``q`` (rulebook ids, ../shared/rulebook/
-other_jurisdictions.md §3) and returns the amount and the numbers its basis line shows.
-"""
+"""Dubai VARA rules (Company Rulebook Part VI), vectorised: each rule paraphrases and cites its provision, reads
+the profile columns ``p`` (AED) and the parameters through ``q`` (ids of rulebook other_jurisdictions.md §3) and
+returns the amount and the numbers its basis line shows."""
 from __future__ import annotations
 
 import numpy as np
 
 from jurisdictions.framework import money, number
 
-MONTHS_PER_YEAR = 12  # monthly operating expenses = annual operating expenses / 12 (a unit conversion)
-
-#: VARA licensed activities: (id, label, parameter of the fixed AED amount, of the FAO share or "").
-ACTIVITIES = (
-    ("exchange", "Exchange", "ae_capital_exchange", "ae_capital_exchange_fao_share"),
-    ("broker_dealer", "Broker-Dealer", "ae_capital_broker_dealer", "ae_capital_broker_dealer_fao_share"),
-    ("custody", "Custody", "ae_capital_custody", "ae_capital_custody_fao_share"),
-    ("va_management_investment", "VA Management and Investment", "ae_capital_va_management_investment",
-     "ae_capital_va_management_investment_fao_share"),
-    ("va_transfer_settlement", "VA Transfer and Settlement", "ae_capital_va_transfer_settlement",
-     "ae_capital_va_transfer_settlement_fao_share"),
-    ("advisory", "Advisory", "ae_capital_advisory", ""),
-)
+#: VARA licensed activities: id, label; capital parameters ``ae_capital_<id>`` (fixed AED amount) and
+#: ``ae_capital_<id>_fao_share`` (share of fixed annual overheads; Advisory has none).
+ACTIVITIES = (("exchange", "Exchange"), ("broker_dealer", "Broker-Dealer"), ("custody", "Custody"),
+              ("va_management_investment", "VA Management and Investment"),
+              ("va_transfer_settlement", "VA Transfer and Settlement"), ("advisory", "Advisory"))
 #: Services mapped to an activity one-to-one (they keep the status of the capital figures).
 DIRECT = {"trading_platform": "exchange", "custody": "custody", "advice": "advisory",
           "portfolio_management": "va_management_investment", "transfer": "va_transfer_settlement"}
@@ -33,19 +21,12 @@ CONVERSION_SERVICES = ("exchange_fiat", "exchange_crypto")
 
 
 def activities(p) -> tuple[dict, np.ndarray]:
-    """The VARA activities each profile needs, and where that rests on a judgement mapping (assumed).
-
-    Mapping (parameter ``ae_service_activity_map``): trading_platform → Exchange, custody → Custody, advice →
-    Advisory, portfolio_management → VA Management and Investment, transfer → VA Transfer and Settlement;
-    execution, placing and reception/transmission → Broker-Dealer; exchange for funds or other crypto →
-    Exchange when the profile runs a trading platform, else Broker-Dealer. Lending and Borrowing is never
-    reached (no profile service).
-    """
-    needs = {a: np.zeros(p.n, dtype=bool) for a, *_ in ACTIVITIES}
-    for service, activity in DIRECT.items():
-        needs[activity] = needs[activity] | p.offers(service)
+    """The VARA activities each profile needs (parameter ``ae_service_activity_map``: ``DIRECT`` pairs; dealing
+    and arranging → Broker-Dealer; conversion → Exchange on the firm's own platform, else Broker-Dealer; no
+    service reaches Lending and Borrowing), and the rows where that rests on the judgement (assumed)."""
+    needs = {activity: p.offers(service) for service, activity in DIRECT.items()}
     broker, conversion = p.offers(*BROKER_SERVICES), p.offers(*CONVERSION_SERVICES)
-    needs["broker_dealer"] = needs["broker_dealer"] | broker | (conversion & ~p.offers("trading_platform"))
+    needs["broker_dealer"] = broker | (conversion & ~needs["exchange"])
     return needs, broker | conversion
 
 
@@ -58,29 +39,28 @@ def paid_up_capital(p, q):
     rows whose activities rest on the judgement mapping are assumed."""
     needs, judged = activities(p)
     fao, total, shown = p.fixed_overheads, np.zeros(p.n), {}
-    for a, _, fixed_id, share_id in ACTIVITIES:
-        fixed, share = q.peek(fixed_id), (q.peek(share_id) if share_id else 0.0)
-        q.decide(fixed_id, needs[a] & (fixed >= share * fao))  # the binding term, for rows needing the activity
-        if share_id:
-            q.decide(share_id, needs[a] & (share * fao > fixed))
-        total = total + np.where(needs[a], np.maximum(fixed, share * fao), 0.0)
-        shown[a] = (fixed, share)
+    for a, _ in ACTIVITIES:
+        fixed, share = q.peek(f"ae_capital_{a}"), (q.peek(f"ae_capital_{a}_fao_share") if a != "advisory" else 0)
+        q.decide(f"ae_capital_{a}", needs[a] & (fixed >= share * fao))  # the binding term, where a is needed
+        if share:
+            q.decide(f"ae_capital_{a}_fao_share", needs[a] & (share * fao > fixed))
+        total, shown[a] = total + np.where(needs[a], np.maximum(fixed, share * fao), 0.0), (fixed, share)
     q.decide("ae_capital_aggregation")
     q.decide("ae_service_activity_map", judged)
     return total, dict(needs=needs, fao=fao, figures=shown)
 
 
 def capital_basis(terms: dict) -> str:
-    """The capital line, ``Exchange max(AED 1,500,000, 0.25 × AED 8,000,000) + Custody AED ... = AED ...``: the
+    """The capital line, ``Exchange max(AED 1,500,000, 0.25 × AED 8,000,000) + Advisory AED 100,000 = ...``: the
     activities differ from row to row, so their text is joined here (term ``activities``) when basis is read."""
     fao = np.asarray(money("AED", terms["fao"]), dtype=object)
     text = np.full(len(fao), "", dtype=object)
-    for a, label, _, share_id in ACTIVITIES:
+    for a, label in ACTIVITIES:
         fixed, share = terms["figures"][a]
-        term = (label + " max(" + money("AED", fixed) + ", " + number(share) + " × " + fao + ")") if share_id \
-            else label + " " + money("AED", fixed)
+        term = label + (f" max({money('AED', fixed)}, {number(share)} × " + fao + ")" if share
+                        else " " + money("AED", fixed))
         text = np.where(terms["needs"][a], text + np.where(text == "", "", " + ") + term, text)
-    terms["activities"] = np.where(text == "", "no VARA activity", text)
+    terms["activities"] = text  # every firm in scope carries on at least one activity
     return "{activities} = {amount:money}"
 
 
@@ -88,7 +68,7 @@ def net_liquid_assets(p, q):
     """Company Rulebook Rule VI.C: net liquid assets of at least 1.2 times monthly operating expenses (cash,
     cash equivalents or fully backed USD/AED fiat-referenced VAs); monthly = annual operating expenses / 12.
     Paid-up capital held in such assets counts toward both (same overlap group)."""
-    monthly = p.annual_operating_expenses / MONTHS_PER_YEAR
+    monthly = p.annual_operating_expenses / 12  # a unit conversion: twelve months a year
     multiple = q("ae_net_liquid_assets_multiple")
     return multiple * monthly, dict(multiple=multiple, monthly=monthly)
 

@@ -1,10 +1,6 @@
-"""South Korea — Virtual Asset User Protection Act (가상자산 이용자 보호법): cold storage, hot-wallet cover,
-users' KRW deposits and in-kind holding.
-
-Facts: ../shared/rulebook/other_jurisdictions.md §1. Regime ``kr.vaupa``, in force since 2024-07-19; KRW.
-Most decree figures are flagged † in the rulebook (pre-announced text, not verified against the final decree):
-their parameters carry the flag and the rows they decide cite the instrument with † (by the framework).
-"""
+"""South Korea — Virtual Asset User Protection Act (가상자산 이용자 보호법), in force since 2024-07-19: cold
+storage, hot-wallet cover, users' KRW deposits, in-kind holding. Facts: ../shared/rulebook/other_jurisdictions.md
+§1; most decree figures are † there (as pre-announced): flagged in parameters.yaml, cited with † in the rows."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +10,16 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: Who the Act reaches: virtual asset service providers. The rulebook names exchanges and wallet or custody
-#: providers (trading_platform, custody). It maps no other MiCA service: buying, selling or exchanging virtual
-#: assets, brokering or placing them for others and transferring them are read as VASP business (assumed; the
-#: VASP definition the Act relies on is not in the rulebook). Advice and portfolio management are left out.
+#: Virtual asset service providers; the services that deal in, broker or move virtual assets are assumed VASP
+#: business (the rulebook names exchanges and wallet or custody providers only); advice and portfolio
+#: management are left out.
 VASP_SCOPE = Scope(
     services=("custody", "trading_platform"),
     assumed_services=("exchange_fiat", "exchange_crypto", "execution", "placing", "reception_transmission",
                       "transfer"),
     describe="virtual asset service providers (exchanges, wallet and custody providers)",
-    assumption="the rulebook names exchanges and wallet or custody providers only; exchanging virtual assets "
-               "for money or other virtual assets, brokering, placing and transferring them are read as VASP "
-               "business",
+    assumption="the rulebook names exchanges and wallet or custody providers only; exchanging, brokering, "
+               "placing and transferring virtual assets are read as VASP business",
 )
 REGIME = Regime(
     id="kr.vaupa", name="Virtual Asset User Protection Act", status="in_force",
@@ -55,7 +49,7 @@ class SouthKorea(Jurisdiction):
         ObligationSpec(
             id="hot_wallet_cover", regime="kr.vaupa", category="loss_cover", funding_forms=("insurance", "own_funds"),
             rule=rules.hot_wallet_cover, citation=HOT, overlap_group="kr.hot_wallet_cover", insurance_kind="hot",
-            absorbs="hot", ring_fenced=True,
+            absorbs="hot",
             basis="max({floor:money}{label}, {ratio:num} × {hot:money} hot) = {amount:money}",
         ),
         ObligationSpec(
@@ -79,9 +73,8 @@ class SouthKorea(Jurisdiction):
     )
     not_modelled = (
         "economic value at one-year average KRW prices (the profile's market values are used); monthly vs daily test",
-        "whether insurance and a reserve may be combined (assumed yes; affects funding only)",
-        "the reserve's source in retained earnings (reported) as a limit on the own-funds form",
-        "per-asset in-kind matching",
+        "whether insurance and a reserve may be combined (assumed yes; affects funding only); the reserve's "
+        "source in retained earnings (reported) as a limit on the own-funds form; per-asset in-kind matching",
         "registration capital, ISMS certification and other licensing conditions (no figures in the rulebook)",
         "figures flagged † (decree as pre-announced) are not verified against the final decree (cited with †)",
     )

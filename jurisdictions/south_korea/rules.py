@@ -1,10 +1,7 @@
-"""South Korean rules for virtual asset service providers (Virtual Asset User Protection Act), vectorised.
-
-Each function encodes one provision; its docstring paraphrases it and cites it. A rule reads the profile
-columns ``p`` (amounts in KRW) and the parameters through ``q`` (rulebook ids, ../shared/rulebook/
-other_jurisdictions.md §1) and returns the amount and the numbers its basis line shows. The profile's market
-values stand in for the decree's "economic value" (one-year average KRW prices).
-"""
+"""South Korean rules (Virtual Asset User Protection Act), vectorised: each rule paraphrases and cites its
+provision, reads the profile columns ``p`` (KRW; market values stand in for the decree's "economic value") and
+the parameters through ``q`` (ids of rulebook other_jurisdictions.md §1), and returns the amount and the numbers
+its basis line shows."""
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +29,9 @@ def hot_wallet_cover(p, q):
     VASP buys insurance or mutual-aid cover with a limit of at least 5 % of their economic value, or sets aside
     an equal reserve, and never less than the floor: KRW 3 bn for an exchange running a KRW market (a trading
     platform or fiat exchange service with KRW among the profile's fiat markets), KRW 0.5 bn for coin-market
-    exchanges and wallet or custody providers, none for a firm holding no users' virtual assets. max(floor, 0.05 × hot share × users' virtual assets); the term
-    that binds decides the row's status. Insurance and a reserve are assumed combinable (funding only)."""
+    exchanges and wallet or custody providers, none for a firm holding no users' virtual assets:
+    max(floor, 0.05 × hot share × users' virtual assets), the binding term deciding the row's status. Insurance
+    and a reserve are assumed combinable (funding only)."""
     for pid in ("kr_hot_cover_combination", "kr_reserve_source"):  # read for explain: they decide no amount
         q.value(pid)
     hot = p.hot_wallet_share * p.client_crypto_assets

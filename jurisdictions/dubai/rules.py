@@ -35,8 +35,8 @@ def paid_up_capital(p, q):
     amount and a share of fixed annual overheads (upper tier: no VARA-licensed or approved custodian):
     Exchange max(1.5 m, 25 % FAO), Broker-Dealer max(600 k, 25 %), Custody max(600 k, 25 %), VA Management and
     Investment max(500 k, 25 %), VA Transfer and Settlement max(500 k, 25 %), Advisory 100 k. Rule VI.B.2: the
-    requirements are cumulative across activities. Services map to activities as ``activities`` says; the
-    rows whose activities rest on the judgement mapping are assumed."""
+    requirements are cumulative across activities. Services map to activities by ae_service_activity_map
+    (assumed): rows that rest on its dealing, arranging or conversion pairs are assumed."""
     needs, judged = activities(p)
     fao, total, shown = p.fixed_overheads, np.zeros(p.n), {}
     for a, _ in ACTIVITIES:

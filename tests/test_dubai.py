@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
+from comparisons.sensitivity import override
 from jurisdictions.dubai import jurisdiction as AE
 from jurisdictions.framework import SERVICES
 from tests.conftest import AS_OF, make_profile
@@ -58,6 +59,19 @@ def test_paid_up_capital(services, fao, expected, status):
     assert "VI.B.1" in row["citation"]
 
 
+def test_capital_status_comes_from_the_binding_term_of_the_activities_needed():
+    # the Exchange FAO share replaced by an assumed what-if value (same 0.25): it decides only rows that need
+    # Exchange and where 25 % of overheads beats the AED 1.5 m fixed amount
+    what_if = override(AE.parameters(), "ae_capital_exchange_fao_share", 0.25)
+    rows = ae_rows(aed(name="big", services="trading_platform", fixed_overheads=8_000_000),
+                   aed(name="small", services="trading_platform", fixed_overheads=1_000_000),
+                   aed(name="custody", services="custody", fixed_overheads=8_000_000), parameters=what_if)
+    big, small, custody = (rows.loc[(n, "paid_up_capital")] for n in ("big", "small", "custody"))
+    assert (big["amount"], big["status"]) == (pytest.approx(0.25 * 8_000_000), "assumed")  # 2 m > 1.5 m
+    assert (small["amount"], small["status"]) == (pytest.approx(1_500_000), "in_force")  # 0.25 × 1 m < 1.5 m
+    assert (custody["amount"], custody["status"]) == (pytest.approx(0.25 * 8_000_000), "in_force")  # no Exchange
+
+
 def test_paid_up_capital_basis_lists_each_activity():
     rows = ae_rows(aed(name="p", services="trading_platform;custody", fixed_overheads=8_000_000))
     assert rows.loc[("p", "paid_up_capital"), "basis"] == (
@@ -89,9 +103,29 @@ def test_hot_wallet_insurance_has_no_amount_but_a_reason():
     hot = rows.loc[("hot", "hot_wallet_insurance")]
     assert hot["amount"] != hot["amount"]  # NaN
     assert "sets no amount" in hot["reason"]
-    assert "AED 200,000 in hot wallets" in hot["basis"]  # 0.2 × 1,000,000
+    assert hot["basis"] == "no amount"  # a row without an amount has no formula line (framework text)
+    assert (hot["status"], hot["citation"]) == ("in_force", "VARA Company Rulebook Rule VI.D")
     assert rows.loc[("cold", "hot_wallet_insurance"), "amount"] == 0.0
     assert rows.loc[("cold", "hot_wallet_insurance"), "reason"] == ""
+    assert rows.loc[("cold", "hot_wallet_insurance"), "basis"] == "no virtual assets in hot wallets = AED 0"
+
+
+def test_scope_every_service_is_a_vara_activity_some_by_assumption():
+    scope = AE.regime("ae.vara").scope
+    assert sorted(scope.services + scope.assumed_services) == sorted(SERVICES)  # each service exactly once
+    assert set(scope.assumed_services) == {"execution", "placing", "reception_transmission", "exchange_fiat",
+                                           "exchange_crypto"}
+    rows = ae_rows(aed(name="dealer", services="exchange_fiat", annual_operating_expenses=12_000_000),
+                   aed(name="custodian", services="custody;exchange_fiat", annual_operating_expenses=12_000_000))
+    # a dealer is under VARA only through the assumed mapping (Broker-Dealer): every row is assumed
+    assert (rows.loc["dealer", "status"] == "assumed").all()
+    assert rows.loc[("dealer", "net_liquid_assets"), "amount"] == pytest.approx(1.2 * 12_000_000 / 12)
+    # a custodian is in scope for sure; only its capital rests on the mapping (Custody + Broker-Dealer
+    # 600,000 + 600,000 = AED 1,200,000 with no overheads)
+    assert rows.loc[("custodian", "net_liquid_assets"), "status"] == "in_force"
+    assert rows.loc[("custodian", "paid_up_capital"), "status"] == "assumed"
+    assert rows.loc[("custodian", "paid_up_capital"), "amount"] == pytest.approx(600_000 + 600_000)
+    assert not rows["reason"].str.startswith("not in scope").any()
 
 
 def test_before_the_regulations_rows_are_blank():

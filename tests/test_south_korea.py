@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 from comparisons import compare
 from comparisons.compare import fx_snapshot
 from comparisons.explain import explain
-from jurisdictions.south_korea import jurisdiction as KR
+from comparisons.sensitivity import override
+from jurisdictions.framework import validate_frame
+from jurisdictions.south_korea import COLD, FIAT, HOT, IN_KIND, jurisdiction as KR
 from tests.conftest import AS_OF, make_profile
 
 TN = 1_000_000_000_000
@@ -25,7 +28,14 @@ def krw(**kw):
 FX = fx_snapshot(AS_OF)  # read the ECB history once for the whole module
 
 
-def kr_rows(*profiles, **kw):
+def kr_rows(*profiles, fiat_markets=None, parameters=None, **kw):
+    """Rows through ``compare``; with ``fiat_markets`` (or ``parameters``), the plug-in's ``assess`` on KRW
+    profiles given that Contract 1 field."""
+    if fiat_markets is not None or parameters is not None:
+        frame = validate_frame(pd.DataFrame(list(profiles)), source="test")
+        if fiat_markets is not None:
+            frame = frame.assign(fiat_markets=fiat_markets)
+        return KR.assess(frame, AS_OF, parameters=parameters).set_index(["profile", "obligation"])
     kw.setdefault("as_of", AS_OF)
     kw.setdefault("fx", FX)
     result = compare(list(profiles), jurisdictions=["KR"], currency="KRW", **kw)
@@ -46,25 +56,30 @@ def test_cold_storage_shortfall(hot_share, expected):
     row = rows.loc[("p", "cold_storage_shortfall")]
     assert row["amount"] == pytest.approx(expected)
     assert row["category"] == "custody"
-    assert row["status"] == "in_force"  # in_force † in the rulebook: the dagger is in the parameter note
-    assert "art. 6" in row["citation"]
+    assert row["status"] == "in_force"
+    assert row["citation"] == COLD + " †"  # kr_cold_min_share is in_force † in the rulebook (decree pre-announced)
 
 
 @pytest.mark.parametrize(
-    "services, assets, hot, expected, floor_label",
+    "services, markets, assets, hot, expected, floor_label",
     [
-        # KRW market (exchange_fiat): max(KRW 3 bn, 0.05 × 0.10 × 1 tn = 5 bn) = KRW 5 bn
-        ("custody;exchange_fiat", TN, 0.10, 5 * BN, "KRW-market floor"),
+        # KRW market (fiat exchange, KRW profile): max(KRW 3 bn, 0.05 × 0.10 × 1 tn = 5 bn) = KRW 5 bn
+        ("custody;exchange_fiat", None, TN, 0.10, 5 * BN, "KRW-market floor"),
         # KRW market: max(3 bn, 0.05 × 0.02 × 1 tn = 1 bn) = KRW 3 bn (floor binds)
-        ("custody;exchange_fiat", TN, 0.02, 3 * BN, "KRW-market floor"),
-        # coin-only exchange: max(0.5 bn, 0.05 × 0.02 × 1 tn = 1 bn) = KRW 1 bn
-        ("trading_platform;exchange_crypto", TN, 0.02, 1 * BN, "coin-market/custody floor"),
-        # custody provider: max(0.5 bn, 0.05 × 0.04 × 100 bn = 0.2 bn) = KRW 0.5 bn (floor binds)
-        ("custody", 100 * BN, 0.04, 0.5 * BN, "coin-market/custody floor"),
+        ("custody;exchange_fiat", None, TN, 0.02, 3 * BN, "KRW-market floor"),
+        # a platform whose fiat market is KRW (the profile's currency by default): max(3 bn, 1 bn) = KRW 3 bn
+        ("trading_platform;exchange_crypto", None, TN, 0.02, 3 * BN, "KRW-market floor"),
+        # coin-only exchange (no fiat market): max(0.5 bn, 0.05 × 0.02 × 1 tn = 1 bn) = KRW 1 bn
+        ("trading_platform;exchange_crypto", "", TN, 0.02, 1 * BN, "coin-market/custody floor"),
+        # fiat exchange whose fiat market is USD, not KRW: max(0.5 bn, 1 bn) = KRW 1 bn
+        ("custody;exchange_fiat", "USD", TN, 0.02, 1 * BN, "coin-market/custody floor"),
+        # custody provider (runs no market, even in KRW): max(0.5 bn, 0.05 × 0.04 × 100 bn = 0.2 bn) = KRW 0.5 bn
+        ("custody", None, 100 * BN, 0.04, 0.5 * BN, "coin-market/custody floor"),
     ],
 )
-def test_hot_wallet_cover(services, assets, hot, expected, floor_label):
-    rows = kr_rows(krw(name="p", services=services, client_crypto_assets=assets, hot_wallet_share=hot))
+def test_hot_wallet_cover(services, markets, assets, hot, expected, floor_label):
+    rows = kr_rows(krw(name="p", services=services, client_crypto_assets=assets, hot_wallet_share=hot),
+                   fiat_markets=markets)
     row = rows.loc[("p", "hot_wallet_cover")]
     assert row["amount"] == pytest.approx(expected)
     assert floor_label in row["basis"]
@@ -72,21 +87,50 @@ def test_hot_wallet_cover(services, assets, hot, expected, floor_label):
     assert row["funding_forms"] == "insurance;own_funds"
     assert row["category"] == "loss_cover"
     assert row["status"] == "in_force"
+    assert row["citation"] == HOT + " †"  # floors and ratio are in_force † (decree as pre-announced)
 
 
-def test_hot_wallet_cover_basis_text():
+def test_status_and_dagger_come_from_the_term_that_binds():
+    # kr_hot_cover_ratio replaced by an assumed what-if value (not flagged †): rows where 5 % of the hot value
+    # binds are assumed and cite the decree without †; rows where the † floor binds stay in_force †
+    params = KR.parameters(override(KR.parameters(), "kr_hot_cover_ratio", 0.05))
+    rows = kr_rows(krw(name="ratio", services="custody;exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.1),
+                   krw(name="floor", services="custody;exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.02),
+                   parameters=params)
+    ratio, floor = rows.loc[("ratio", "hot_wallet_cover")], rows.loc[("floor", "hot_wallet_cover")]
+    assert ratio["amount"] == pytest.approx(0.05 * 0.1 * TN)  # 5 bn > the KRW 3 bn floor
+    assert (ratio["status"], ratio["citation"]) == ("assumed", HOT)
+    assert floor["amount"] == pytest.approx(3 * BN)  # 0.05 × 0.02 × 1 tn = 1 bn < 3 bn
+    assert (floor["status"], floor["citation"]) == ("in_force", HOT + " †")
+
+
+def test_scope_vasps_only_and_assumed_mapping():
+    rows = kr_rows(krw(name="adviser", services="advice;portfolio_management", client_crypto_assets=TN),
+                   krw(name="dealer", services="exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.1),
+                   krw(name="exchange", services="trading_platform;exchange_fiat", client_crypto_assets=TN))
+    adviser = rows.loc["adviser"]
+    assert adviser["amount"].isna().all() and len(adviser) == 4
+    for reason in adviser["reason"]:
+        assert reason.startswith("not in scope: kr.vaupa applies to virtual asset service providers")
+        assert "would apply with services custody, trading_platform, exchange_fiat" in reason
+    # a dealer exchanging virtual assets for won is a VASP only under the assumed mapping: every row assumed
+    assert (rows.loc["dealer", "status"] == "assumed").all()
+    assert rows.loc[("dealer", "hot_wallet_cover"), "amount"] == pytest.approx(5 * BN)  # max(3 bn, 0.05 × 0.1 × 1 tn)
+    assert (rows.loc["exchange", "status"] == "in_force").all()  # an exchange is named by the rulebook():
     rows = kr_rows(krw(name="p", services="custody;exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.10))
     assert rows.loc[("p", "hot_wallet_cover"), "basis"] == (
         "max(KRW 3,000,000,000 [KRW-market floor], 0.05 × KRW 100,000,000,000 hot) = KRW 5,000,000,000")
 
 
 def test_no_cover_for_a_firm_that_holds_no_users_assets():
-    # an adviser with no users' virtual assets is neither an exchange nor a wallet/custody provider: KRW 0
-    rows = kr_rows(krw(name="adviser", services="advice", client_crypto_assets=0.0),
-                   krw(name="adviser_holding", services="advice", client_crypto_assets=10 * BN, hot_wallet_share=0.1))
-    assert rows.loc[("adviser", "hot_wallet_cover"), "amount"] == 0.0
-    # holding users' assets brings the 0.5 bn floor: max(0.5 bn, 0.05 × 0.1 × 10 bn = 0.05 bn) = 0.5 bn
-    assert rows.loc[("adviser_holding", "hot_wallet_cover"), "amount"] == pytest.approx(0.5 * BN)
+    # a broker (in scope, assumed) with no users' virtual assets is neither an exchange nor a wallet/custody
+    # provider: no floor, KRW 0
+    rows = kr_rows(krw(name="broker", services="reception_transmission", client_crypto_assets=0.0),
+                   krw(name="broker_holding", services="reception_transmission", client_crypto_assets=10 * BN,
+                       hot_wallet_share=0.1))
+    assert rows.loc[("broker", "hot_wallet_cover"), "amount"] == 0.0
+    # holding users' assets but running no market brings the 0.5 bn floor: max(0.5 bn, 0.05 × 0.1 × 10 bn) = 0.5 bn
+    assert rows.loc[("broker_holding", "hot_wallet_cover"), "amount"] == pytest.approx(0.5 * BN)
 
 
 def test_client_fiat_deposit_and_in_kind_holding():
@@ -97,6 +141,8 @@ def test_client_fiat_deposit_and_in_kind_holding():
     held = rows.loc[("p", "client_crypto_in_kind")]
     assert held["amount"] == TN  # 1:1 of what is owed to users
     assert (held["category"], held["funding_forms"]) == ("custody", "same_kind_crypto")
+    assert fiat["citation"] == FIAT  # kr_fiat_at_bank_share is in_force without † in the rulebook
+    assert held["citation"] == IN_KIND + " †"  # kr_in_kind_holding is in_force †
 
 
 def test_usd_profile_is_converted_into_krw():
@@ -104,8 +150,10 @@ def test_usd_profile_is_converted_into_krw():
     usd = make_profile(name="usd", currency="USD", services="custody;exchange_fiat",
                        client_crypto_assets=1e9, hot_wallet_share=0.1)
     rows = kr_rows(usd)
-    # 0.05 × 0.1 × USD 1 bn = USD 5 m, in KRW; compared with the KRW 3 bn floor
-    assert rows.loc[("usd", "hot_wallet_cover"), "amount"] == pytest.approx(max(3 * BN, 5e6 * krw_per_usd))
+    # 0.05 × 0.1 × USD 1 bn = USD 5 m, in KRW; its fiat market is USD (its currency), not KRW: compared with the
+    # KRW 0.5 bn coin-market floor (before issue 14 any exchange_fiat service brought the KRW 3 bn floor)
+    assert rows.loc[("usd", "hot_wallet_cover"), "amount"] == pytest.approx(max(0.5 * BN, 5e6 * krw_per_usd))
+    assert "[coin-market/custody floor]" in rows.loc[("usd", "hot_wallet_cover"), "basis"]
     assert rows.loc[("usd", "hot_wallet_cover"), "currency"] == "KRW"
 
 
@@ -127,6 +175,9 @@ def test_spec_fields_for_costs_and_stress():
             assert params.at(pid, AS_OF).citation  # every parameter named by a spec exists and is cited
     assert params.at("kr_hot_cover_combination", AS_OF).status == "assumed"
     assert "†" in params.at("kr_cold_min_share", AS_OF).note
+    flagged = {"kr_cold_min_share", "kr_hot_cover_ratio", "kr_hot_cover_floor_krw_market",
+               "kr_hot_cover_floor_coin_market_custody", "kr_in_kind_holding"}  # in_force † in rulebook §1.2
+    assert {pid for pid in params.ids() if params.latest(pid).unverified} == flagged
 
 
 def test_explain_hot_wallet_cover():
@@ -139,7 +190,8 @@ def test_explain_hot_wallet_cover():
 
 money = st.floats(min_value=0, max_value=1e15, allow_nan=False)
 share = st.floats(min_value=0, max_value=1)
-services = st.sampled_from(["custody", "custody;exchange_fiat", "trading_platform;exchange_crypto", "advice"])
+services = st.sampled_from(["custody", "custody;exchange_fiat", "trading_platform;exchange_crypto",
+                            "reception_transmission"])
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,85 +1,59 @@
-"""South Korean rules for virtual asset service providers (Virtual Asset User Protection Act), vectorised.
-
-Each function encodes one provision; its docstring paraphrases it and cites it. Parameters come from
-``parameters.yaml`` (rulebook ids, ../shared/rulebook/other_jurisdictions.md §1). Amounts are in KRW: the
-comparison converts the profiles into KRW before they reach these functions. The profile's market values
-stand in for the decree's "economic value" (one-year average KRW prices).
-"""
+"""South Korean rules (Virtual Asset User Protection Act), vectorised: each rule paraphrases and cites its
+provision, reads the profile columns ``p`` (KRW; market values stand in for the decree's "economic value") and
+the parameters through ``q`` (ids of rulebook other_jurisdictions.md §1), and returns the amount and the numbers
+its basis line shows."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, services_of
-
-#: Services that make a profile an exchange or a wallet/custody provider (the VASPs that hold users' assets).
+#: Services of a firm that holds users' virtual assets (exchanges, wallet and custody providers).
 HOLDING_SERVICES = ("custody", "trading_platform", "exchange_fiat", "exchange_crypto")
-#: Service taken to mean the exchange runs a KRW market (exchange of virtual assets for won).
-KRW_MARKET_SERVICES = ("exchange_fiat",)
+#: Services with which a firm runs a market: with KRW among its fiat markets, a KRW market.
+MARKET_SERVICES = ("trading_platform", "exchange_fiat")
+#: The basis line's label of the floor: coin-market/custody, KRW market, none (no users' assets held).
+FLOOR_LABELS = np.array([" [coin-market/custody floor]", " [KRW-market floor]",
+                         " [no exchange or custody service and no users' virtual assets]"], dtype=object)
 
 
-def hot_assets(profiles: pd.DataFrame) -> np.ndarray:
-    """Users' virtual assets kept outside cold wallets, on the profile's actual split (KRW)."""
-    return profiles["hot_wallet_share"].to_numpy() * profiles["client_crypto_assets"].to_numpy()
-
-
-def cold_storage_shortfall(profiles: pd.DataFrame, cold_min: ParameterValue) -> tuple[np.ndarray, float]:
+def cold_storage_shortfall(p, q):
     """Enforcement Decree art. 6: a VASP keeps at least 80 % of users' virtual assets, by economic value, in
     cold wallets (computed monthly). The value that must move to cold storage is
-    ``max(0, hot share − (1 − 0.80)) × users' virtual assets``. Returns it and the hot cap (0.20, derived).
-    """
-    cap = round(1.0 - cold_min.number(), 12)  # 1 − 0.80 = 0.2 exactly (no binary remainder at the cap)
-    share = profiles["hot_wallet_share"].to_numpy()
-    return np.maximum(0.0, share - cap) * profiles["client_crypto_assets"].to_numpy(), cap
+    max(0, hot share − (1 − 0.80)) × users' virtual assets (the hot cap 0.20 is derived)."""
+    cap = round(1.0 - q("kr_cold_min_share"), 12)  # 1 − 0.80 = 0.2 exactly (no binary remainder at the cap)
+    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
+        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
 
 
-def holds_users_assets(profiles: pd.DataFrame) -> np.ndarray:
-    """Whether the profile is an exchange or a wallet/custody provider, or holds users' virtual assets."""
-    return services_of(profiles, *HOLDING_SERVICES) | (profiles["client_crypto_assets"].to_numpy() > 0)
+def hot_wallet_cover(p, q):
+    """Act and Enforcement Decree (hot-wallet insurance/reserve): for users' virtual assets in hot wallets a
+    VASP buys insurance or mutual-aid cover with a limit of at least 5 % of their economic value, or sets aside
+    an equal reserve, and never less than the floor: KRW 3 bn for an exchange running a KRW market (a trading
+    platform or fiat exchange service with KRW among the profile's fiat markets), KRW 0.5 bn for coin-market
+    exchanges and wallet or custody providers, none for a firm holding no users' virtual assets:
+    max(floor, 0.05 × hot share × users' virtual assets), the binding term deciding the row's status. Insurance
+    and a reserve are assumed combinable (funding only)."""
+    for pid in ("kr_hot_cover_combination", "kr_reserve_source"):  # read for explain: they decide no amount
+        q.value(pid)
+    hot = p.hot_wallet_share * p.client_crypto_assets
+    holds = p.offers(*HOLDING_SERVICES) | (p.client_crypto_assets > 0)
+    krw = p.fiat_market("KRW") & p.offers(*MARKET_SERVICES)
+    ratio, krw_floor, coin_floor = (q.peek(pid) for pid in (
+        "kr_hot_cover_ratio", "kr_hot_cover_floor_krw_market", "kr_hot_cover_floor_coin_market_custody"))
+    cover = q.max(("kr_hot_cover_floor_krw_market", np.where(holds & krw, krw_floor, -np.inf)),
+                  ("kr_hot_cover_floor_coin_market_custody", np.where(holds & ~krw, coin_floor, -np.inf)),
+                  ("kr_hot_cover_ratio", ratio * hot))
+    floor = np.where(holds, np.where(krw, krw_floor, coin_floor), 0.0)
+    return cover, dict(floor=floor, label=FLOOR_LABELS[np.where(holds, krw, 2)], ratio=ratio, hot=hot)
 
 
-def hot_cover_floor(profiles: pd.DataFrame, floor_krw_market: ParameterValue,
-                    floor_coin_custody: ParameterValue) -> tuple[np.ndarray, np.ndarray]:
-    """Enforcement Decree (hot-wallet cover): floor of KRW 3bn for exchanges with a KRW market, KRW 0.5bn
-    for coin-only exchanges and wallet or custody providers; none for a firm that holds no users' assets.
-    Returns the floor and whether the KRW-market floor applies."""
-    krw = services_of(profiles, *KRW_MARKET_SERVICES)
-    floor = np.where(krw, floor_krw_market.number(), floor_coin_custody.number())
-    return np.where(holds_users_assets(profiles), floor, 0.0), krw
-
-
-def hot_wallet_cover(profiles: pd.DataFrame, ratio: ParameterValue, floor: np.ndarray) -> np.ndarray:
-    """Act and Enforcement Decree: for users' virtual assets in hot wallets the VASP buys insurance or
-    mutual-aid cover with a limit of at least 5 % of their economic value, or sets aside an equal reserve,
-    and never less than the floor: ``max(floor, 0.05 × hot-wallet value)``."""
-    return np.maximum(floor, ratio.number() * hot_assets(profiles))
-
-
-def client_fiat_deposit(profiles: pd.DataFrame, share: ParameterValue) -> np.ndarray:
+def client_fiat_deposit(p, q):
     """Act art. 6: users' KRW deposits are held with a bank as management institution, segregated from the
-    VASP's own money and invested only in safe assets; the bank repays users directly if the VASP fails."""
-    return share.number() * profiles["client_fiat"].to_numpy()
+    VASP's own money and invested only in safe assets; the bank repays users directly if the VASP fails:
+    100 % × users' deposits."""
+    return q("kr_fiat_at_bank_share") * p.client_fiat, dict(fiat=p.client_fiat)
 
 
-def client_crypto_in_kind(profiles: pd.DataFrame, ratio: ParameterValue) -> np.ndarray:
+def client_crypto_in_kind(p, q):
     """Act: the VASP keeps virtual assets of the same type and quantity as it owes users (1:1 per asset;
-    modelled in aggregate by value)."""
-    return ratio.number() * profiles["client_crypto_assets"].to_numpy()
-
-
-# --- basis lines -------------------------------------------------------------------------------------
-
-def basis_shortfall(profiles: pd.DataFrame, cap: float, amount: np.ndarray) -> pd.Series:
-    """``max(0, 0.3 − 0.2) × KRW 1,000 = KRW 100``."""
-    return ("max(0, " + number(profiles["hot_wallet_share"].to_numpy()) + " hot − " + number(cap)
-            + " allowed) × " + money("KRW", profiles["client_crypto_assets"].to_numpy()) + " = "
-            + money("KRW", amount))
-
-
-def basis_hot_cover(profiles: pd.DataFrame, ratio: float, floor: np.ndarray, krw: np.ndarray,
-                    holds: np.ndarray, amount: np.ndarray) -> pd.Series:
-    """``max(KRW 3,000,000,000 [KRW-market floor], 0.05 × KRW 300,000,000,000 hot) = KRW 15,000,000,000``."""
-    label = pd.Series(np.where(krw, " [KRW-market floor]", " [coin-market/custody floor]"))
-    text = ("max(" + money("KRW", floor) + label + ", " + number(ratio) + " × "
-            + money("KRW", hot_assets(profiles)) + " hot) = " + money("KRW", amount))
-    return text.where(holds, "no exchange or custody service and no users' virtual assets = KRW 0")
+    modelled in aggregate by value): 1 × users' virtual assets."""
+    return q("kr_in_kind_holding") * p.client_crypto_assets, dict(crypto=p.client_crypto_assets)

@@ -94,6 +94,7 @@ UNKNOWN_INPUTS: dict[str, tuple[str, ...]] = {
                    "how a policy limit counts against the requirement (eu_mica.md: unknown)"),
 }
 GUARANTEE_PARTS = ("unsecured part", "cash-collateralised part")
+UNKNOWN_MARK = "rests on figures the rulebook marks unknown: "
 UNFUNDED_NOTE = "no allowed form can meet this part within its limits"
 NOTHING_TO_FUND = "nothing to fund"
 #: text columns of the obligations that the costs read (all but ``basis``, ``status``, ``citation``, ``reason``)
@@ -401,7 +402,7 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
             ctx.use(resource, kind, alloc[:, idx].sum(axis=1))
     unknowns = tuple(getattr(spec, "cost_unknowns", ()) or ()) or UNKNOWN_INPUTS.get(
         getattr(spec, "insurance_kind", "") or "", ())
-    unknown_note = ("rests on figures the rulebook marks unknown: " + "; ".join(unknowns)) if unknowns else ""
+    unknown_note = (UNKNOWN_MARK + "; ".join(unknowns)) if unknowns else ""
     zero = amount <= 0
     keeps: list[np.ndarray] = []
     frames: list[dict[str, Any]] = []

@@ -173,8 +173,8 @@ class CostAssumptions:
                     raise ParameterError(f"{v.source or pset.origin}: {pid}: no value for the {name!r} assumption set")
                 x = v.number(name)
                 if pid in (CAPACITY, GROUP_CAPACITY):
-                    if not (x > 0):
-                        raise ParameterError(f"{v.source or pset.origin}: {pid}: must be a positive amount (or null: "
+                    if not (x >= 0):
+                        raise ParameterError(f"{v.source or pset.origin}: {pid}: must be an amount ≥ 0 (or null: "
                                              "no limit)")
                     if not re.fullmatch(r"[A-Z]{3}", (v.unit or "").strip()):
                         raise ParameterError(f"{v.source or pset.origin}: {pid}: unit must be a currency code (e.g. "
@@ -240,5 +240,5 @@ class CostAssumptions:
         if v.scenarios and name != "central":
             shown += f" [{name} set]"
         user = ", user" if v.source.startswith("user") or v.citation == "user input" or _LEGACY_NOTE in v.source \
-            else ""
+            else ", left of the group's line" if v.source.startswith("plan:") else ""
         return f"{pid} {shown} ({v.status}{user})"

@@ -230,9 +230,11 @@ class ComparisonResult:
     def robustness(self) -> Any:
         """Which market is cheapest and which dearest under every assumption set, and which assumptions,
         varied alone over their range, flip that (``comparisons.costs.ranges.Robustness``)."""
-        from .costs.ranges import robustness
+        if "robustness" not in self.extras:
+            from .costs.ranges import robustness
 
-        return robustness(self, lambda s, sets=None: self.costs_under(s, sets))
+            self.extras["robustness"] = robustness(self, lambda s, sets=None: self.costs_under(s, sets))
+        return self.extras["robustness"]
 
     def licence_costs(self) -> pd.DataFrame:
         """Licensing and compliance costs of each market of the comparison (rulebook costs.md §4): one-off and

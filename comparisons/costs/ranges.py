@@ -58,7 +58,12 @@ def cost_ranges(result: Any, costs: Callable[[str], pd.DataFrame] | None = None)
     for s in ASSUMPTION_SETS:
         summ = _summary(result, get(s))[keys + ["ref_currency", "annual_cost_ref"]]
         summ = summ.rename(columns={"annual_cost_ref": s, "ref_currency": "currency"})
-        out = summ if out is None else out.merge(summ.drop(columns="currency"), on=keys, how="left", sort=False)
+        if out is None:
+            out = summ
+        elif len(summ) == len(out) and all(np.array_equal(summ[k].to_numpy(), out[k].to_numpy()) for k in keys):
+            out[s] = summ[s].to_numpy()  # the same rows in the same order (the usual case): no join
+        else:
+            out = out.merge(summ.drop(columns="currency"), on=keys, how="left", sort=False)
     if out is None or out.empty:
         return pd.DataFrame(columns=list(RANGE_COLUMNS))
     return out[list(RANGE_COLUMNS)].reset_index(drop=True)

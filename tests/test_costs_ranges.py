@@ -164,6 +164,8 @@ def test_a_plans_entities_share_the_groups_insurance_line():
     assert split.loc["HK", "line_left_after"] == pytest.approx(0, abs=1e-3)
     hk = r.costs[(r.costs["jurisdiction"] == "HK") & (r.costs["form"] == "insurance")]
     assert "left of the group's line" in hk["assumptions"].iloc[0]
+    assert any("insurance capacity is per group" in w["message"] and "HK insured" in w["message"]
+               for w in r.warnings)
 
 
 # -- 4. assumption sets, ranges, robustness ------------------------------------------------------------------

@@ -324,6 +324,14 @@ def plan(
                       **kw)
         line = line.used_by(mk.jurisdiction, mk.entity, res.costs, rates)
         results.append(res)
+    split = line.split()
+    if len(split) > 1 and split["insured"].sum() > 0:
+        warnings.append({"jurisdiction": "", "profile": "", "level": "note",
+                         "message": "insurance capacity is per group (costs.md §5): the entities share one line, in "
+                                    "plan order: " + ", ".join(f"{m} insured {c} {x:,.0f} of {c} {left:,.0f} left"
+                                                               for m, c, x, left in zip(split["market"], split["currency"],
+                                                                                        split["insured"],
+                                                                                        split["line_left"]))})
     for r in results:
         for w in r.warnings:
             if w not in warnings:
@@ -331,5 +339,5 @@ def plan(
     return PlanResult(
         name=str(data.get("name") or group["name"].iloc[0]), group=group, entities=entities,
         markets=tuple(markets), results=tuple(results), as_of=day, currency=ref,
-        scenarios=results[0].scenarios, warnings=tuple(warnings), source=origin, capacity_split=line.split(),
+        scenarios=results[0].scenarios, warnings=tuple(warnings), source=origin, capacity_split=split,
     )

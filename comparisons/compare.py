@@ -225,12 +225,71 @@ class ComparisonResult:
             if bar is not None:
                 bar.stop()
 
-    def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
-        """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""
-        from .costs.summary import cost_summary
+    def cost_summary(self, expand_scenarios: bool = False, ranges: bool | None = None,
+                     licence: bool | None = None) -> pd.DataFrame:
+        """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume.
 
-        return cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
-                            expand_scenarios=expand_scenarios)
+        ``ranges`` adds the annual cost under the ``low`` and ``high`` assumption sets
+        (``annual_cost_low_ref``, ``annual_cost_high_ref``); ``licence`` adds the market's licensing and
+        compliance costs as their own columns (``licence_*``, never added into ``annual_cost``). Both default
+        to on for batches below ``DEFER_TEXT_MIN_PROFILES`` profiles (a large batch costs at ``central`` only).
+        """
+        from .costs.summary import cost_summary, with_licence, with_ranges
+
+        small = len(self.profiles) < DEFER_TEXT_MIN_PROFILES
+        out = cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
+                           expand_scenarios=expand_scenarios)
+        if small if ranges is None else ranges:
+            out = with_ranges(out, {s: cost_summary(self.costs_under(s), self.profiles, self.fx, self.currency,
+                                                    self.scenarios, expand_scenarios=expand_scenarios)
+                                    for s in ("low", "high")})
+        if small if licence is None else licence:
+            out = with_licence(out, self.licence_costs())
+        return out
+
+    def costs_under(self, assumption_set: str = "central", vary: dict | None = None) -> pd.DataFrame:
+        """The cost table under another assumption set (``low``/``central``/``high``), or with the assumptions
+        ``vary`` names read in another set (``{"equity_premium": "high"}``); ``central`` alone is ``costs``."""
+        if assumption_set == "central" and not vary:
+            return self.costs
+        key = ("costs_under", assumption_set, tuple(sorted((vary or {}).items())))
+        if key not in self.extras:  # the result is immutable: a table once computed stays right
+            from .costs.ranges import costs_under
+
+            self.extras[key] = costs_under(self, assumption_set, vary)
+        return self.extras[key]
+
+    def cost_ranges(self) -> pd.DataFrame:
+        """Contract 4's ``cost_ranges``: per profile, market and scenario, the annual cost (reference currency)
+        under the ``low``, ``central`` and ``high`` assumption sets (carrying costs only)."""
+        from .costs.ranges import cost_ranges
+
+        return cost_ranges(self, self.costs_under)
+
+    def robustness(self) -> Any:
+        """Which market is cheapest and which dearest under every assumption set, and which assumptions,
+        varied alone over their range, flip that (``comparisons.costs.ranges.Robustness``)."""
+        if "robustness" not in self.extras:
+            from .costs.ranges import robustness
+
+            self.extras["robustness"] = robustness(self, lambda s, sets=None: self.costs_under(s, sets))
+        return self.extras["robustness"]
+
+    def licence_costs(self) -> pd.DataFrame:
+        """Licensing and compliance costs of each market of the comparison (rulebook costs.md §4): one-off and
+        yearly items, low and high, ``unknown`` shown as such (``comparisons.costs.licence``)."""
+        from .costs.licence import licence_costs
+
+        return licence_costs([j.code for j in self.jurisdictions], self.fx, self.currency)
+
+    def cost_warnings(self) -> list[dict]:
+        """Warnings on the costs: a cost that rests on a figure the rulebook marks unknown; assumptions read
+        in a former form (``cost_of_capital``)."""
+        from .costs.assumptions import assumption_notes
+        from .costs.warnings import unknown_cost_warnings
+
+        out = assumption_notes(self.assumptions) if self.assumptions is not None else []
+        return out + unknown_cost_warnings(self.costs)
 
     # -- views ---------------------------------------------------------------------------------------
     def side_by_side(self, value: str = "amount_ref") -> pd.DataFrame:
@@ -269,22 +328,41 @@ class ComparisonResult:
             "jurisdictions": [jurisdiction_info(j) for j in self.jurisdictions],
         }
 
-    def to_dict(self) -> dict:
+    def _ranges_or_central(self, ranges: bool | None) -> tuple[pd.DataFrame, list[dict]]:
+        """``cost_ranges`` rows: all three sets (small batches, or ``ranges=True``), else ``central`` only with
+        ``low``/``high`` null and a note saying how to ask for them."""
+        if len(self.profiles) < DEFER_TEXT_MIN_PROFILES if ranges is None else ranges:
+            return self.cost_ranges(), []
+        from .costs.ranges import RANGE_COLUMNS
+        from .costs.summary import cost_summary
+
+        s = cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios)
+        out = pd.DataFrame({"profile": s["profile"], "jurisdiction": s["jurisdiction"], "scenario": s["scenario"],
+                            "currency": s["ref_currency"], "low": np.nan, "central": s["annual_cost_ref"],
+                            "high": np.nan})[list(RANGE_COLUMNS)]
+        return out, [{"jurisdiction": "", "profile": "", "level": "note",
+                      "message": f"cost_ranges: {len(self.profiles):,} profiles costed at the central assumption set "
+                                 "only (low and high on request: to_json(ranges=True))"}]
+
+    def to_dict(self, ranges: bool | None = None) -> dict:
         """The JSON document of ``xjur compare --format json``."""
         doc = self.meta()
         doc["obligations"] = records(self.obligations, list_columns=("funding_forms",))
         doc["costs"] = records(self.costs)
-        doc["warnings"] = list(self.warnings)
+        cr, notes = self._ranges_or_central(ranges)
+        doc["cost_ranges"] = records(cr)
+        doc["warnings"] = list(self.warnings) + self.cost_warnings() + notes
         return doc
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """The document of :meth:`to_dict` as JSON text; the two tables are written by pandas' C encoder
+    def to_json(self, indent: int | None = 2, ranges: bool | None = None) -> str:
+        """The document of :meth:`to_dict` as JSON text; the tables are written by pandas' C encoder
         (a Python encoder with indentation takes seconds per hundred thousand rows)."""
         doc = self.meta()
+        cr, notes = self._ranges_or_central(ranges)
         tables = {"obligations": json_records(self.obligations, ("funding_forms",), indent),
-                  "costs": json_records(self.costs, (), indent)}
+                  "costs": json_records(self.costs, (), indent), "cost_ranges": json_records(cr, (), indent)}
         doc.update({k: f"@@xjur-table:{k}@@" for k in tables})
-        doc["warnings"] = list(self.warnings)
+        doc["warnings"] = list(self.warnings) + self.cost_warnings() + notes
         text = json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False, default=str)
         for k, table in tables.items():
             text = text.replace(f'"@@xjur-table:{k}@@"', table, 1)

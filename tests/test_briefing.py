@@ -179,7 +179,7 @@ def test_appendix_lists_every_parameter_and_assumption_with_status_and_citation(
     cold = rows["jp_reserve_rate_cold_aum"]
     assert cold["value"] == "low: 0.0025, central: 0.01, high: 0.03" and cold["status"] == "assumed"
     assumed = [a["data-parameter"] for t, a in parsed.elements if t == "tr" and a.get("class") == "assumption"]
-    assert "cost_of_capital" in assumed
+    assert "equity_premium" in assumed
     for row in files["json"]["obligations"]:  # every obligation's citation and basis
         assert br.Markup.escape(row["citation"]) in files["html"]
         assert br.Markup.escape(row["basis"]) in files["html"]

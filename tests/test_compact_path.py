@@ -225,8 +225,8 @@ def test_json_text_holds_the_to_dict_document(batches):
     result = compare(batches["examples"], ["JP", "EU", "HK"], as_of=AS_OF, scenarios=["all"])
     text, doc = json.loads(result.to_json()), json.loads(json.dumps(result.to_dict(), default=str))
     assert list(text) == list(doc) == ["as_of", "currency", "fx", "scenarios", "in_force_only", "jurisdictions",
-                                       "obligations", "costs", "warnings"]
-    for key in ("obligations", "costs"):
+                                       "obligations", "costs", "cost_ranges", "warnings"]
+    for key in ("obligations", "costs", "cost_ranges"):
         assert len(text[key]) == len(doc[key]) > 0
         for got, want in zip(text[key], doc[key]):
             assert list(got) == list(want)

@@ -1,8 +1,9 @@
 """Costs: unit costs by funding form, insurance priced by storage, capacity, overlap groups, summaries.
 
-Worked examples by hand from comparisons/data/cost_assumptions.yaml (cost of capital 15 %, HKD yield 3 %,
-JPY yield 0.5 %, EUR yield 2 %, insurance 1 % cold / 10 % hot / 2 % prudential, bank guarantee 2 %, largest
-insurance limit USD 600 m) and from the obligation specs. Hand-made plug-ins (an "XX" market in HKD) keep the
+Worked examples by hand from comparisons/data/cost_assumptions.yaml, central set (equity premium 11.25 %,
+so own funds and trust money cost 11.25 % in every currency and own crypto yield + 11.25 %; HKD yield 3 %,
+JPY yield 0.5 %, EUR yield 2 %, insurance 1 % cold / 10 % hot / 2 % prudential, bank guarantee 2 % unsecured
+up to the firm's own funds, largest insurance limit USD 600 m) and from the obligation specs. Hand-made plug-ins (an "XX" market in HKD) keep the
 arithmetic independent of the real jurisdictions; the HK/JP/EU tests then use the real plug-ins.
 """
 from __future__ import annotations
@@ -109,14 +110,15 @@ HK_2PC_HOT = make_profile(name="hk", currency="HKD", client_crypto_assets=10 * B
 # -- unit costs by form ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("obligation, expected", [
-    ("own", 100 * M * (0.15 - 0.03)),        # own funds: 100 m × (15 % − 3 % HKD yield) = HKD 12 m
-    ("trust", 100 * M * (0.15 - 0.03)),      # funds on trust: the same, 12 m
-    ("crypto", 100 * M * 0.15),              # own crypto: 100 m × 15 % = 15 m (no yield)
-    ("guarantee", 100 * M * 0.02),           # bank guarantee: 100 m × 2 % = 2 m
+    # own funds: 100 m × ((3 % HKD yield + 11.25 % premium) − 3 % earned) = HKD 11.25 m
+    ("own", 100 * M * ((0.03 + 0.1125) - 0.03)),
+    ("trust", 100 * M * 0.1125),             # funds on trust: the same, 11.25 m
+    ("crypto", 100 * M * (0.03 + 0.1125)),   # own crypto: 100 m × (3 % + 11.25 %) = 14.25 m (earns no yield)
+    ("guarantee", 100 * M * 0.02),           # bank guarantee within own funds (200 m): 100 m × 2 % = 2 m
     ("prudential", 100 * M * 0.02),          # prudential policy: 100 m × 2 % = 2 m
 ])
 def test_unit_cost_of_each_form(obligation, expected):
-    costs = xx_costs([make_profile(name="p", currency="HKD")], {obligation: 100 * M})
+    costs = xx_costs([make_profile(name="p", currency="HKD", own_funds=200 * M)], {obligation: 100 * M})
     row = costs.iloc[0]
     assert row["annual_cost"] == pytest.approx(expected)
     assert row["funded_amount"] == pytest.approx(100 * M)
@@ -130,7 +132,8 @@ def test_unit_cost_of_each_form(obligation, expected):
 def test_own_funds_names_the_assumptions_it_used():
     costs = xx_costs([make_profile(name="p", currency="HKD")], {"own": 100 * M})
     assert costs.iloc[0]["assumptions"] == (
-        "own_funds: max(0, cost_of_capital 15 % (assumed) − reserve_yield_hkd 3 % (assumed)) = 12 % a year")
+        "own_funds: cost of equity = reserve_yield_hkd 3 % (assumed) + equity_premium 11.25 % (assumed) = 14.25 % "
+        "− the 3 % they earn = 11.25 % a year")
     assert costs.iloc[0]["ties_up"]
 
 
@@ -174,7 +177,7 @@ def test_hk_split_cover_priced_with_insurance_when_capacity_does_not_bind():
 
 
 def test_hk_split_cover_cheapest_mix_without_capacity_limit_uses_hot_insurance_before_own_funds():
-    # own funds cost 12 %, hot insurance 10 %, cold insurance 1 %: all insured, HKD 69 m
+    # own funds cost 11.25 %, hot insurance 10 %, cold insurance 1 %: all insured, HKD 69 m
     costs = xx_costs([HK_2PC_HOT], {"cover_split_no_guarantee": 5.1 * BN},
                      assumptions={"cost_cap_single_insured_max": 1e12})
     f = by_form(costs, "cover_split_no_guarantee")
@@ -183,50 +186,69 @@ def test_hk_split_cover_cheapest_mix_without_capacity_limit_uses_hot_insurance_b
 
 def test_capacity_limit_forces_the_rest_into_the_next_cheapest_form():
     cap_hkd = 600 * M * 7.8  # USD 600 m × 7.8 HKD/USD = HKD 4.68 bn
-    # only own funds (12 %) and insurance allowed: insure the cheapest part (cold, 1 %) up to the limit;
+    # only own funds (11.25 %) and insurance allowed: insure the cheapest part (cold, 1 %) up to the limit;
     # the rest, 5.1 bn − 4.68 bn = 0.42 bn, goes to own funds (hot insurance would be cheaper, but the
-    # limit is used up): 4.68 bn × 1 % + 0.42 bn × 12 % = 46.8 m + 50.4 m = HKD 97.2 m
+    # limit is used up): 4.68 bn × 1 % + 0.42 bn × 11.25 % = 46.8 m + 47.25 m = HKD 94.05 m
     costs = xx_costs([HK_2PC_HOT], {"cover_split_no_guarantee": 5.1 * BN})
     f = by_form(costs, "cover_split_no_guarantee")
     assert f.loc["insurance", "funded_amount"] == pytest.approx(cap_hkd)
     assert f.loc["own_funds", "funded_amount"] == pytest.approx(5.1 * BN - cap_hkd)
-    assert f["annual_cost"].sum() == pytest.approx(cap_hkd * 0.01 + (5.1 * BN - cap_hkd) * 0.12)
-    assert f["annual_cost"].sum() == pytest.approx(97.2 * M)
+    assert f["annual_cost"].sum() == pytest.approx(cap_hkd * 0.01 + (5.1 * BN - cap_hkd) * 0.1125)
+    assert f["annual_cost"].sum() == pytest.approx(94.05 * M)
     ins = costs[costs["form"] == "insurance"].iloc[0]
     assert "cost_cap_single_insured_max USD 600,000,000 (reported) = HKD 4.68 bn" in ins["note"]
 
 
 def test_capacity_limit_with_a_bank_guarantee_allowed():
     cap_hkd = 600 * M * 7.8  # HKD 4.68 bn
-    # all five cover forms: cold insurance 1 % up to the limit, then the guarantee at 2 % (cheaper than
-    # hot insurance at 10 % and own funds at 12 %): 4.68 bn × 1 % + 0.42 bn × 2 % = 46.8 m + 8.4 m = 55.2 m
+    # all five cover forms, own funds HKD 1 bn: cold insurance 1 % up to the limit, then the unsecured guarantee
+    # at 2 % (within the 1 bn of own funds; cheaper than hot insurance at 10 % and own funds at 11.25 %):
+    # 4.68 bn × 1 % + 0.42 bn × 2 % = 46.8 m + 8.4 m = 55.2 m
+    rich = dict(HK_2PC_HOT, own_funds=1 * BN)
     for funding in (None, FundingMix({("XX", "cover_split"): {"insurance": 1.0}})):
-        costs = xx_costs([HK_2PC_HOT], {"cover_split": 5.1 * BN}, funding=funding)
+        costs = xx_costs([rich], {"cover_split": 5.1 * BN}, funding=funding)
         f = by_form(costs, "cover_split")
         assert f.loc["bank_guarantee", "funded_amount"] == pytest.approx(5.1 * BN - cap_hkd)
         assert f["annual_cost"].sum() == pytest.approx(55.2 * M)
+
+
+def test_bank_guarantee_is_unsecured_only_up_to_the_firms_own_funds():
+    cap_hkd = 600 * M * 7.8  # HKD 4.68 bn
+    # own funds HKD 100 m: the bank guarantees 100 m unsecured (2 %); above that it wants cash collateral,
+    # 2 % fee + 11.25 % carry = 13.25 %, dearer than own funds or trust money at 11.25 %: so
+    # 4.68 bn × 1 % + 0.1 bn × 2 % + 0.32 bn × 11.25 % = 46.8 m + 2 m + 36 m = HKD 84.8 m
+    p = dict(HK_2PC_HOT, own_funds=100 * M)
+    f = by_form(xx_costs([p], {"cover_split": 5.1 * BN}), "cover_split")
+    assert f.loc["bank_guarantee", "funded_amount"] == pytest.approx(100 * M)
+    assert f.loc["own_funds", "funded_amount"] == pytest.approx(5.1 * BN - cap_hkd - 100 * M)
+    assert f["annual_cost"].sum() == pytest.approx(46.8 * M + 2 * M + 36 * M)
+    # a guarantee only (no other form): 0.1 bn × 2 % + 0.9 bn × (2 % + 11.25 %) = 2 m + 119.25 m = 121.25 m
+    g = xx_costs([dict(make_profile(name="g", currency="HKD"), own_funds=100 * M)], {"guarantee": 1 * BN})
+    assert g["annual_cost"].sum() == pytest.approx(0.1 * BN * 0.02 + 0.9 * BN * (0.02 + 0.1125))
+    assert "unsecured part HKD 100 m × 2 %" in g.iloc[0]["assumptions"]
+    assert "cash-collateralised part HKD 900 m × 13.25 %" in g.iloc[0]["assumptions"]
 
 
 # -- form caps by scenario, overlap groups, several profiles at once ------------------------------------
 
 @pytest.mark.parametrize("scenario, share", [("low", 0.75), ("central", 0.5), ("high", 0.25)])
 def test_insurance_share_cap_per_scenario(scenario, share):
-    # HKD 1 bn reserve; insurance (cold, 1 %) may meet at most `share`; own funds (12 %) the rest
-    # central: 0.5 bn × 1 % + 0.5 bn × 12 % = 5 m + 60 m = 65 m
+    # HKD 1 bn reserve; insurance (cold, 1 %) may meet at most `share`; own funds (11.25 %) the rest
+    # central: 0.5 bn × 1 % + 0.5 bn × 11.25 % = 5 m + 56.25 m = 61.25 m
     costs = xx_costs([make_profile(name="p", currency="HKD")], {"capped_reserve": 1 * BN}, scenario=scenario)
     f = by_form(costs, "capped_reserve")
     assert f.loc["insurance", "funded_amount"] == pytest.approx(share * BN)
-    assert f["annual_cost"].sum() == pytest.approx(share * BN * 0.01 + (1 - share) * BN * 0.12)
+    assert f["annual_cost"].sum() == pytest.approx(share * BN * 0.01 + (1 - share) * BN * 0.1125)
     assert f"xx_insurance_share_max {share} [{scenario}]" in costs[costs["form"] == "insurance"].iloc[0]["note"]
 
 
 def test_overlap_group_costs_its_largest_member():
-    # cap_a 100 m × 12 % = 12 m, cap_b 50 m × 12 % = 6 m, same group: the group costs 12 m
+    # cap_a 100 m × 11.25 % = 11.25 m, cap_b 50 m × 11.25 % = 5.625 m, same group: the group costs 11.25 m
     costs = xx_costs([make_profile(name="p", currency="HKD")], {"cap_a": 100 * M, "cap_b": 50 * M, "own": 10 * M})
-    assert costs["annual_cost"].sum() == pytest.approx(12 * M + 10 * M * 0.12)
+    assert costs["annual_cost"].sum() == pytest.approx(11.25 * M + 10 * M * 0.1125)
     b = costs[costs["obligation"] == "cap_b"].iloc[0]
     assert b["annual_cost"] == 0 and b["funded_amount"] == 0
-    assert "met by the resources held for cap_a" in b["note"] and "HKD 6 m" in b["note"]
+    assert "met by the resources held for cap_a" in b["note"] and "HKD 5.62 m" in b["note"]  # 5.625 m shown to 3 figures
 
 
 def test_many_profiles_in_one_call():
@@ -267,7 +289,12 @@ def test_not_applicable_rows_get_no_cost_row():
 def test_builtin_assumptions_are_dated_and_cited():
     pset = load_assumptions()
     a = CostAssumptions.read(pset, AS_OF)
-    assert a.cost_of_capital == 0.15
+    assert a.equity_premium == 0.1125
+    assert a.cost_of_equity("USD") == pytest.approx(0.0375 + 0.1125)  # 15 % in USD
+    lo, hi = CostAssumptions.read(pset, AS_OF, "low"), CostAssumptions.read(pset, AS_OF, "high")
+    assert (lo.equity_premium, hi.equity_premium) == (0.08, 0.20)  # range 8–20 % (costs.md §5)
+    assert (lo.guarantee_fee, hi.guarantee_fee) == (0.01, 0.04)  # range 1–4 % (costs.md §5)
+    assert (lo.capacity[0], hi.capacity[0]) == (600e6, 500e6)  # high set: the smaller Lloyd's line
     assert {c: a.reserve_yield(c) for c in ("JPY", "EUR", "HKD", "USD", "KRW", "SGD", "GBP", "AED")} == {
         "JPY": 0.005, "EUR": 0.02, "HKD": 0.03, "USD": 0.0375, "KRW": 0.025, "SGD": 0.02, "GBP": 0.04, "AED": 0.0375}
     assert (a.insurance_rate("cold"), a.insurance_rate("hot"), a.insurance_rate("prudential")) == (0.01, 0.10, 0.02)
@@ -277,29 +304,30 @@ def test_builtin_assumptions_are_dated_and_cited():
     for pid in pset.ids():
         v = pset.latest(pid)
         assert v.citation and v.note, pid
-        if pid != "cost_cap_single_insured_max":
+        if pid not in ("cost_cap_single_insured_max",):
             assert v.status == "assumed", pid
     with pytest.raises(ParameterError, match="no value on 2009-12-31"):
         CostAssumptions.read(pset, dt.date(2009, 12, 31))
 
 
 def test_unknown_currency_falls_back_to_no_yield_and_a_user_file_can_add_one(tmp_path):
-    costs = xx_costs([make_profile(name="p", currency="HKD")], {"own": 100 * M}, ccy="CHF")
-    assert costs.iloc[0]["annual_cost"] == pytest.approx(15 * M)  # 100 m × (15 % − 0 %)
+    # own crypto costs the cost of equity: 100 m × (0 % fallback yield + 11.25 %) = 11.25 m
+    costs = xx_costs([make_profile(name="p", currency="HKD")], {"crypto": 100 * M}, ccy="CHF")
+    assert costs.iloc[0]["annual_cost"] == pytest.approx(11.25 * M)
     assert "reserve_yield_other 0 %" in costs.iloc[0]["assumptions"]
     f = tmp_path / "a.yaml"
     f.write_text("reserve_yield_chf:\n  unit: fraction per year\n  values:\n    - effective_from: 2020-01-01\n"
                  "      value: 0.01\n      status: assumed\n      citation: my bank\n", encoding="utf-8")
-    costs = xx_costs([make_profile(name="p", currency="HKD")], {"own": 100 * M}, ccy="CHF", assumptions=str(f))
-    assert costs.iloc[0]["annual_cost"] == pytest.approx(14 * M)  # 100 m × (15 % − 1 %)
+    costs = xx_costs([make_profile(name="p", currency="HKD")], {"crypto": 100 * M}, ccy="CHF", assumptions=str(f))
+    assert costs.iloc[0]["annual_cost"] == pytest.approx(12.25 * M)  # 100 m × (1 % + 11.25 %)
     assert "reserve_yield_chf 1 % (assumed, user)" in costs.iloc[0]["assumptions"]
 
 
 def test_assumption_errors_name_the_file_and_the_id(tmp_path):
     f = tmp_path / "bad.yaml"
-    f.write_text("cost_of_captial:\n  values:\n    - {effective_from: 2020-01-01, value: 0.2, status: assumed, "
+    f.write_text("equity_premum:\n  values:\n    - {effective_from: 2020-01-01, value: 0.2, status: assumed, "
                  "citation: me}\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"bad.yaml: 'cost_of_captial' is not a cost assumption \(did you mean 'cost_of_capital'\?\)"):
+    with pytest.raises(ParameterError, match=r"bad.yaml: 'equity_premum' is not a cost assumption \(did you mean 'equity_premium'\?\)"):
         load_assumptions(str(f))
     with pytest.raises(ParameterError, match="not a fraction per year"):
         CostAssumptions.read(load_assumptions({"cost_of_capital": 15}), AS_OF)
@@ -309,19 +337,19 @@ def test_assumption_errors_name_the_file_and_the_id(tmp_path):
 
 def test_eu_prudential_safeguards_insured_at_the_prudential_rate():
     # class 2, FO 3 m: requirement max(125,000, 0.25 × 3,000,000) = EUR 750,000
-    # insurance 2 % < own funds 15 % − 2 % = 13 %: 750,000 × 2 % = EUR 15,000
+    # insurance 2 % < own funds (2 % + 11.25 %) − 2 % = 11.25 %: 750,000 × 2 % = EUR 15,000
     r = compare([make_profile(name="p", services="custody", fixed_overheads=3_000_000)], jurisdictions=["EU"],
                 as_of=AS_OF, currency="EUR")
     c = r.costs.set_index("obligation")
     assert c.loc["prudential_safeguards", "form"] == "insurance"
     assert c.loc["prudential_safeguards", "annual_cost"] == pytest.approx(15_000)
     assert c.loc["client_funds_safeguarding", "annual_cost"] == 0
-    # a dearer policy (20 %) makes own funds the cheapest: 750,000 × 13 % = EUR 97,500
+    # a dearer policy (20 %) makes own funds the cheapest: 750,000 × 11.25 % = EUR 84,375
     r2 = compare([make_profile(name="p", services="custody", fixed_overheads=3_000_000)], jurisdictions=["EU"],
                  as_of=AS_OF, currency="EUR", assumptions={"insurance_rate_prudential": 0.2})
     c2 = r2.costs.set_index("obligation")
     assert c2.loc["prudential_safeguards", "form"] == "own_funds"
-    assert c2.loc["prudential_safeguards", "annual_cost"] == pytest.approx(97_500)
+    assert c2.loc["prudential_safeguards", "annual_cost"] == pytest.approx(84_375)
 
 
 def test_eu_capacity_limit_at_the_comparison_fx():
@@ -331,7 +359,7 @@ def test_eu_capacity_limit_at_the_comparison_fx():
     cap_eur = 600 * M * r.fx.rate("USD", "EUR")
     f = r.costs.groupby("form")["annual_cost"].sum()
     assert f["insurance"] == pytest.approx(cap_eur * 0.02)
-    assert f["own_funds"] == pytest.approx((1 * BN - cap_eur) * 0.13)
+    assert f["own_funds"] == pytest.approx((1 * BN - cap_eur) * 0.1125)
 
 
 def test_cost_summary_per_profile_and_jurisdiction():
@@ -370,10 +398,11 @@ def test_hong_kong_cover_of_the_2_percent_hot_example():
     assert 4.9 * BN > cap_hkd > 4.5 * BN
     f = by_form(r.costs, "compensation_cover")
     # insurance to the limit, all of it on cold storage (1 %); the rest 5.1 bn − cap to the next-cheapest
-    # allowed form, the bank guarantee at 2 %
+    # allowed form: with no own funds the bank wants full cash collateral (2 % + 11.25 %), so trust money at
+    # 11.25 %
     assert f.loc["insurance", "funded_amount"] == pytest.approx(cap_hkd)
-    assert f.loc["bank_guarantee", "funded_amount"] == pytest.approx(5.1 * BN - cap_hkd)
-    assert f["annual_cost"].sum() == pytest.approx(cap_hkd * 0.01 + (5.1 * BN - cap_hkd) * 0.02)
+    assert f.loc["trust_funds", "funded_amount"] == pytest.approx(5.1 * BN - cap_hkd)
+    assert f["annual_cost"].sum() == pytest.approx(cap_hkd * 0.01 + (5.1 * BN - cap_hkd) * 0.1125)
     # without the limit: 4.9 bn × 1 % + 0.2 bn × 10 % = HKD 69 m
     r2 = compare([p], jurisdictions=["HK"], as_of=AS_OF, currency="USD",
                  funding={"HK": {"compensation_cover": {"insurance": 1.0}}},
@@ -388,15 +417,15 @@ def test_japan_reserve_insurance_share_and_same_kind_crypto():
     r = compare([p], jurisdictions=["JP"], as_of=AS_OF, currency="JPY", scenarios=["all"])
     ob = r.obligations.set_index(["obligation", "scenario"])
     c = r.costs
-    # PGC: same-kind crypto at the cost of capital: amount × 15 %
+    # PGC: same-kind crypto at the yen cost of equity: amount × (0.5 % + 11.25 %) = amount × 11.75 %
     pgc = ob.loc[("performance_guarantee_crypto", ""), "amount"]
-    assert c[c["obligation"] == "performance_guarantee_crypto"]["annual_cost"].sum() == pytest.approx(pgc * 0.15)
-    # reserve (central): insurance (cold, 1 %) at most 50 %, own funds (15 % − 0.5 % = 14.5 %) the rest
+    assert c[c["obligation"] == "performance_guarantee_crypto"]["annual_cost"].sum() == pytest.approx(pgc * 0.1175)
+    # reserve (central): insurance (cold, 1 %) at most 50 %, own funds (the 11.25 % premium) the rest
     for scenario, s in (("low", 0.75), ("central", 0.5), ("high", 0.25)):
         R = ob.loc[("liability_reserve", scenario), "amount"]
         rows = c[(c["obligation"] == "liability_reserve") & (c["scenario"] == scenario)].set_index("form")
         assert rows.loc["insurance", "funded_amount"] == pytest.approx(s * R)
-        assert rows["annual_cost"].sum() == pytest.approx(s * R * 0.01 + (1 - s) * R * 0.145)
+        assert rows["annual_cost"].sum() == pytest.approx(s * R * 0.01 + (1 - s) * R * 0.1125)
     # the client fiat trust is the clients' money: no cost
     assert c[c["obligation"] == "client_fiat_trust"]["annual_cost"].sum() == 0
     summ = r.cost_summary().set_index("scenario")
@@ -429,7 +458,8 @@ def test_cli_compare_table_has_a_cost_section_and_takes_assumptions(tmp_path):
 
 
 def test_own_funds_cost_is_never_negative_when_the_yield_exceeds_the_cost_of_capital():
-    # USD yield 3.75 % (assumed) above a cost of capital of 2 %: max(0, 2 % − 3.75 %) = 0, not −1.75 %
+    # a former cost_of_capital of 2 % is read as the USD cost of equity: premium 2 % − 3.75 % = −1.75 %;
+    # own funds cost max(0, −1.75 %) = 0, never a negative cost
     from comparisons import compare
     from tests.conftest import make_profile
 
@@ -440,3 +470,4 @@ def test_own_funds_cost_is_never_negative_when_the_yield_exceeds_the_cost_of_cap
     costs = r.costs
     assert (costs["annual_cost"] >= 0).all()
     assert costs.loc[costs["form"] == "own_funds", "annual_cost"].sum() == 0
+    assert any("cost_of_capital read as the USD cost of equity" in w["message"] for w in r.cost_warnings())

@@ -141,7 +141,7 @@ def test_a_user_funding_mix_gives_the_same_costs_from_either_form():
 def test_hong_kong_split_cover_worked_example_in_compact_form():
     # client VA HKD 10 bn, 2 % hot: cover = 0.5 × 9.8 bn + 1.0 × 0.2 bn = 5.1 bn, all insured (fixed mix),
     # capacity out of the way: 4.9 bn × 1 % + 0.2 bn × 10 % = 49 m + 20 m = HKD 69 m a year.
-    # cap_a 100 m × (15 % − 3 %) = 12 m carries the group; cap_b (50 m, 6 m standalone) shows 0 and a note.
+    # cap_a 100 m × 11.25 % = 11.25 m carries the group; cap_b (50 m, 5.625 m standalone) shows 0 and a note.
     frame = load_profiles([HK_2PC_HOT])
     rows = []
     for ob, amount in (("cover_split", 5.1 * BN), ("cap_a", 100 * M), ("cap_b", 50 * M)):
@@ -163,10 +163,10 @@ def test_hong_kong_split_cover_worked_example_in_compact_form():
     assert "[cold part HKD 4.9 bn × 1 % + hot part HKD 200 m × 10 %]" in cover["assumptions"].iloc[0]
     a = costs[costs["obligation"] == "cap_a"].iloc[0]
     b = costs[costs["obligation"] == "cap_b"].iloc[0]
-    assert a["annual_cost"] == pytest.approx(100 * M * 0.12)
+    assert a["annual_cost"] == pytest.approx(100 * M * 0.1125)
     assert b["annual_cost"] == 0 and b["funded_amount"] == 0 and not b["ties_up"]
     assert b["note"] == ("overlap group xx.fr: met by the resources held for cap_a "
-                         "(standalone cost HKD 6 m a year, not counted)")
+                         "(standalone cost HKD 5.62 m a year, not counted)")
     assert_lean(costs)
 
 

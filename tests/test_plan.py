@@ -120,7 +120,7 @@ def test_cli_plan_table_and_json():
     r = run("plan", "examples/plan.yaml")
     assert r.returncode == 0, r.stderr
     for text in ("Markets ranked by annual cost per unit of business", "Group total", "JP", "EU", "HK",
-                 "cost_of_capital 15 %"):
+                 "equity_premium 11.25 %"):
         assert text in r.stdout
     assert "booked in no licensed market" in r.stderr
     j = run("plan", "examples/plan.yaml", "--format", "json", "--currency", "EUR")
@@ -150,7 +150,7 @@ def test_group_total_equals_the_sum_of_its_market_entities(shares, coc):
     pytest.importorskip("jurisdictions.hong_kong")
     doc = {"as_of": AS_OF.isoformat(), "currency": "USD", "group": GROUP,
            "markets": [{"jurisdiction": c, "share": s} for c, s in zip(codes, shares)]}
-    r = plan(doc, assumptions={"cost_of_capital": coc})
+    r = plan(doc, assumptions={"equity_premium": coc})
     total = r.group_total().iloc[0]
     # independently: every cost row of every entity, converted by hand at the plan's FX
     by_hand = sum(row.annual_cost * r.fx.rate(row.currency, "USD") for row in r.costs.itertuples())

@@ -19,8 +19,8 @@ def _assumption_line(costs) -> str:
 
     seen: dict[str, None] = {}
     for text in costs["assumptions"]:
-        for m in re.finditer(r"\b((?:cost_of_capital|reserve_yield_\w+|insurance_rate_\w+|bank_guarantee_fee|"
-                             r"cost_cap_single_insured_max) [^()]*\([a-z_]+(?:, user)?\))", str(text)):
+        for m in re.finditer(r"\b((?:equity_premium|reserve_yield_\w+|insurance_rate_\w+|bank_guarantee_fee|"
+                             r"cost_cap_single_insured_max|cost_cap_group_max) [^()]*\([a-z_]+(?:, user)?\))", str(text)):
             seen.setdefault(m.group(1), None)
     return "; ".join(seen)
 

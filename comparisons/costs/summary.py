@@ -241,3 +241,39 @@ def _in_order_of_appearance(codes: np.ndarray, size: int) -> np.ndarray:
         if codes[i] == c:
             firsts.append((i, c))
     return np.array([c for _, c in sorted(firsts)], dtype=np.int64)
+
+
+def with_ranges(summary: pd.DataFrame, others: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The cost summary with ``annual_cost_<set>_ref`` beside ``annual_cost_ref`` for each other assumption
+    set in ``others`` (their summaries, same rows)."""
+    keys = ["profile", "jurisdiction", "scenario"]
+    out = summary
+    for name, other in others.items():
+        col = f"annual_cost_{name}_ref"
+        out = out.merge(other[keys + ["annual_cost_ref"]].rename(columns={"annual_cost_ref": col}), on=keys,
+                        how="left", sort=False)
+    return out
+
+
+LICENCE_SUMS = ("licence_one_off_low_ref", "licence_one_off_high_ref", "licence_yearly_low_ref",
+                "licence_yearly_high_ref")
+
+
+def with_licence(summary: pd.DataFrame, licence: pd.DataFrame) -> pd.DataFrame:
+    """The cost summary with each market's licensing and compliance costs as their own columns (never added
+    into ``annual_cost``): one-off and yearly sums of the known items, low and high, in the reference
+    currency (NaN where the market has no known item of the kind), and ``licence_unknown`` naming the items
+    with no figure (the sums leave them out: with unknown items a sum is a lower bound)."""
+    known = licence[licence["status"] != "unknown"]
+    sums = {}
+    for kind in ("one_off", "yearly"):
+        part = known[known["kind"] == kind].groupby("jurisdiction")[["low_ref", "high_ref"]].sum()
+        sums[f"licence_{kind}_low_ref"] = part["low_ref"]
+        sums[f"licence_{kind}_high_ref"] = part["high_ref"]
+    unknown = licence[licence["status"] == "unknown"].groupby("jurisdiction")["item"].agg("; ".join)
+    out = summary.copy()
+    codes = out["jurisdiction"].astype(str)
+    for col in LICENCE_SUMS:  # NaN: no known item of that kind (see licence_unknown)
+        out[col] = codes.map(sums[col]).astype("float64")
+    out["licence_unknown"] = codes.map(unknown).fillna("")
+    return out

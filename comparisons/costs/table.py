@@ -3,15 +3,19 @@
 Unit costs by funding form (rulebook/costs.md §5; every rate is an assumption of
 ``comparisons/data/cost_assumptions.yaml``, overridable):
 
-- ``own_funds``, ``trust_funds``: amount × (cost of capital − yield earned on reserve assets in the market's
-  currency): the firm's money is tied up, but the assets held earn a deposit yield.
-- ``same_kind_crypto``: amount × cost of capital (own crypto earns nothing; its price risk is not modelled).
+- cost of equity in a currency = its reserve yield + one equity premium (costs.md §5, revised): capital costs
+  the same premium whichever currency holds it.
+- ``own_funds``, ``trust_funds``: amount × (cost of equity − the yield they earn) = amount × equity premium:
+  the firm's money is tied up, but the assets held earn the currency's yield.
+- ``same_kind_crypto``: amount × cost of equity (own crypto earns nothing; its price risk is not modelled).
 - ``insurance``: insured limit × rate on line, the rate set by the obligation's ``insurance_kind``:
   ``prudential`` (a policy such as MiCA Art. 67's), ``hot``, ``cold``, ``storage_mix`` (hot share × hot rate +
   cold share × cold rate) or ``split`` (each part of the cover, parameter × client assets in that storage,
   priced at its storage's rate; e.g. Hong Kong's 0.5 × cold + 1.0 × hot). Insurance is limited by the regime's
   cap on its share and by the largest limit the market sells to one insured (converted at the comparison's FX).
-- ``bank_guarantee``: amount × guarantee fee.
+- ``bank_guarantee``: amount × guarantee fee, bounded: the bank guarantees unsecured up to the firm's own
+  funds (converted into the market's currency) and asks cash collateral above that, costed as trust money
+  (equity premium) on top of the fee.
 - ``segregation``: no cost to the firm (the money is the clients').
 
 Two kinds of obligation are not funding at all and cost 0, with a note: ``client_money`` and ``custody``
@@ -19,6 +23,12 @@ obligations hold the clients' own money or assets (on trust, segregated or in ki
 names: the row shows the amount held, which ties up none of the firm's resources); and
 ``cold_storage_shortfall`` is a storage move (client assets into cold storage), an operational change whose
 cost is not modelled.
+
+Capacity per insured: the insurance every obligation of one entity (profile) in one market buys shares the
+largest limit the market sells to one insured, and the unsecured guarantees share the entity's own funds; the
+obligations use them in table order (a reserve scenario's rows share with the scenario-free rows only).
+A cost that rests on a figure the rulebook marks ``unknown`` (the MiCA Art. 67 policy premium, how a policy
+limit counts) says so in its note (:data:`UNKNOWN_INPUTS`; a plug-in may declare ``cost_unknowns``).
 
 Obligations of one ``overlap_group`` are met by the same resources: the group costs what its costliest
 member costs; the other members' rows show 0 and name the member that carries the cost. Groups are resolved
@@ -52,7 +62,7 @@ import pandas as pd
 
 from jurisdictions.framework import ParameterSet, PluginError
 
-from .assumptions import CAPACITY, COST_OF_CAPITAL, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
+from .assumptions import CAPACITY, EQUITY_PREMIUM, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
 from .overlaps import Overlaps
 from .funding import FundingMix, Tranche, allocate
 from .text_codes import TextCodes, TextPool, combine_keys, compact_codes, distinct_keys
@@ -77,6 +87,14 @@ STORAGE_MOVE = ("cold_storage_shortfall",
                 "a storage move (client assets into cold storage), not funding: its operational cost is not modelled")
 INSURANCE_KINDS = ("prudential", "hot", "cold", "storage_mix", "split")
 NO_COST = "none (no cost)"
+#: per insurance kind, the inputs of its cost that the rulebook marks ``unknown`` (a plug-in may declare
+#: ``cost_unknowns`` on an obligation instead: a tuple of such texts)
+UNKNOWN_INPUTS: dict[str, tuple[str, ...]] = {
+    "prudential": ("the premium of a MiCA Art. 67 policy (costs.md §1 cost_prem_eu_art67_policy: unknown)",
+                   "how a policy limit counts against the requirement (eu_mica.md: unknown)"),
+}
+GUARANTEE_PARTS = ("unsecured part", "cash-collateralised part")
+UNKNOWN_MARK = "rests on figures the rulebook marks unknown: "
 UNFUNDED_NOTE = "no allowed form can meet this part within its limits"
 NOTHING_TO_FUND = "nothing to fund"
 #: text columns of the obligations that the costs read (all but ``basis``, ``status``, ``citation``, ``reason``)
@@ -110,6 +128,42 @@ class _Ctx:
         self.parameters = dict(parameters or {})
         self.fx, self.as_of, self.ref, self.a, self.funding = fx, as_of, ref, assumptions, funding
         self._fields: dict[tuple[str, str | None], np.ndarray] = {}
+        self.shared: set[str] = set()  # markets with more than one kind that insures or guarantees: room is shared
+        self._used: dict[tuple[str, str, str], np.ndarray] = {}  # (resource, market, scenario) → used per profile
+
+    def room(self, resource: str, kind: "_Kind", total: np.ndarray | float) -> np.ndarray:
+        """Each row's room under a per-entity limit ``total`` (market currency): the limit less what earlier
+        obligations of the same profile and market used (a scenario row: the scenario-free rows' use and its own
+        scenario's; a scenario-free row: the scenario-free use and the largest scenario's)."""
+        total = np.broadcast_to(np.asarray(total, dtype="float64"), (kind.n,))
+        if kind.code not in self.shared:
+            return np.array(total)
+        pos = kind.pos
+        used = np.zeros(kind.n)
+        blank = self._used.get((resource, kind.code, ""))
+        if blank is not None:
+            used += blank[pos]
+        for i, sc in enumerate(kind.scenarios):
+            m = kind.sc == i
+            if sc:
+                arr = self._used.get((resource, kind.code, sc))
+                if arr is not None:
+                    used[m] += arr[pos[m]]
+            else:
+                arrs = [v for (r, c, s), v in self._used.items() if r == resource and c == kind.code and s]
+                if arrs:
+                    used[m] += np.maximum.reduce(arrs)[pos[m]]
+        return np.maximum(total - used, 0.0)
+
+    def use(self, resource: str, kind: "_Kind", amount: np.ndarray) -> None:
+        """Record what the rows of ``kind`` used of a per-entity limit (market currency)."""
+        if kind.code not in self.shared:
+            return
+        pos = kind.pos
+        for i, sc in enumerate(kind.scenarios):
+            m = kind.sc == i
+            arr = self._used.setdefault((resource, kind.code, sc), np.zeros(len(self.profiles)))
+            np.add.at(arr, pos[m], np.nan_to_num(amount[m]))
 
     def params(self, code: str) -> ParameterSet | None:
         if code in self.parameters:
@@ -210,24 +264,31 @@ def _tranches(ctx: _Ctx, kind: _Kind, forms: Sequence[str], spec: Any
     scenario of the kind)."""
     a, n, code, ccy = ctx.a, kind.n, kind.code, kind.ccy
     S = len(kind.scenarios)
-    coc = a.cost_of_capital
+    prem = a.equity_premium
     y_id = a.yield_id(ccy)
+    coe = a.cost_of_equity(ccy)
+    coe_text = f"cost of equity = {a.label(y_id)} + {a.label(EQUITY_PREMIUM)} = {_pct(coe)}"
     out: list[Tranche] = []
     text: dict[str, list[str]] = {}
     inf = np.full(n, np.inf)
     for form in forms:
         if form in ("own_funds", "trust_funds"):
-            # Where the yield exceeds the cost of capital the firm would hold such assets anyway: the
-            # carrying cost of the requirement is then 0, never a negative cost (a gain the rule does not cause).
-            rate = max(coc - a.reserve_yield(ccy), 0.0)
+            # (yield + premium) − the yield the assets earn = the premium, whatever the currency; never a
+            # negative cost (a negative premium: a gain the rule does not cause)
+            rate = max(prem, 0.0)
             out.append(Tranche(form, np.full(n, rate), inf))
-            text[form] = [f"max(0, {a.label(COST_OF_CAPITAL)} − {a.label(y_id)}) = {_pct(rate)} a year"] * S
+            text[form] = [f"{coe_text} − the {_pct(a.reserve_yield(ccy))} they earn = {_pct(rate)} a year"] * S
         elif form == "same_kind_crypto":
-            out.append(Tranche(form, np.full(n, coc), inf))
-            text[form] = [f"{a.label(COST_OF_CAPITAL)} (own crypto earns no yield; price risk not modelled)"] * S
+            rate = max(coe, 0.0)
+            out.append(Tranche(form, np.full(n, rate), inf))
+            text[form] = [f"{coe_text} a year (own crypto earns no yield; price risk not modelled)"] * S
         elif form == "bank_guarantee":
-            out.append(Tranche(form, np.full(n, a.guarantee_fee), inf))
-            text[form] = [f"{a.label(GUARANTEE_FEE)} a year"] * S
+            fee = a.guarantee_fee
+            own = np.maximum(np.nan_to_num(ctx.profile_field(kind.pos, "own_funds", ccy)), 0.0)
+            out.append(Tranche(form, np.full(n, fee), ctx.room("guarantee", kind, own), GUARANTEE_PARTS[0]))
+            out.append(Tranche(form, np.full(n, fee + max(prem, 0.0)), inf, GUARANTEE_PARTS[1]))
+            text[form] = [f"{a.label(GUARANTEE_FEE)} a year; unsecured up to the firm's own funds, above them cash "
+                          f"collateral costed as trust money ({a.label(EQUITY_PREMIUM)}) on top of the fee"] * S
         elif form == "segregation":
             out.append(Tranche(form, np.zeros(n), inf))
             text[form] = ["segregation of the clients' money: no cost to the firm"] * S
@@ -296,8 +357,9 @@ def _form_limits(ctx: _Ctx, kind: _Kind, spec: Any, forms: Sequence[str]
         if math.isfinite(cap):
             local = cap * ctx.fx.rate(cap_ccy, ccy)
             text = f"capacity {ctx.a.label(CAPACITY)}" + (
-                f" = {_amt(ccy, local)} at FX {ctx.fx.date.isoformat()}" if cap_ccy != ccy else "")
-            limits.setdefault("insurance", []).append((np.full(kind.n, local), [text] * S))
+                f" = {_amt(ccy, local)} at FX {ctx.fx.date.isoformat()}" if cap_ccy != ccy else "") + (
+                " per insured, shared by this entity's insured obligations in the market" if code in ctx.shared else "")
+            limits.setdefault("insurance", []).append((ctx.room("insurance", kind, local), [text] * S))
     return limits
 
 
@@ -334,6 +396,13 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
     alloc, unfunded = allocate(amount, tranches, {f: parts[0][0] if len(parts) == 1 else
                                                   np.minimum.reduce([x for x, _ in parts])
                                                   for f, parts in limits.items()}, fixed)
+    for resource, form, label in (("insurance", "insurance", None), ("guarantee", "bank_guarantee", GUARANTEE_PARTS[0])):
+        idx = [i for i, t in enumerate(tranches) if t.form == form and (label is None or t.label == label)]
+        if idx and kind.code in ctx.shared:
+            ctx.use(resource, kind, alloc[:, idx].sum(axis=1))
+    unknowns = tuple(getattr(spec, "cost_unknowns", ()) or ()) or UNKNOWN_INPUTS.get(
+        getattr(spec, "insurance_kind", "") or "", ())
+    unknown_note = (UNKNOWN_MARK + "; ".join(unknowns)) if unknowns else ""
     zero = amount <= 0
     keeps: list[np.ndarray] = []
     frames: list[dict[str, Any]] = []
@@ -372,7 +441,7 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
         else:
             assumptions = out.assumptions.by_key(sc, lambda s: prefix[s] + suffix[s])
         note = _note_codes(out.note, form, sc, f, a, [(lim if every else lim[sel], why) for lim, why in lims],
-                           fixed.get(form))
+                           fixed.get(form), unknown_note if form == "insurance" else "")
         keeps.append(keep)
         frames.append({
             "form": out.form.code(form), "funded_amount": funded, "annual_cost": cost,
@@ -435,10 +504,12 @@ def _split_texts(pool: TextPool, sc: np.ndarray, prefix: list[str], suffix: list
 
 
 def _note_codes(pool: TextPool, form: str, sc: np.ndarray, funded: np.ndarray, amount: np.ndarray,
-                limits: list[tuple[np.ndarray, list[str]]], fixed_share: float | None) -> np.ndarray | int:
-    """Notes of the kept rows of one form: which limits bind, and whether a user's share was cut back."""
+                limits: list[tuple[np.ndarray, list[str]]], fixed_share: float | None, extra: str = ""
+                ) -> np.ndarray | int:
+    """Notes of the kept rows of one form: which limits bind, whether a user's share was cut back, and
+    ``extra`` (e.g. the unknowns the cost rests on) on every row."""
     if not limits and not fixed_share:
-        return pool.code("")
+        return pool.code(extra)
     if not len(sc):
         return np.zeros(0, dtype=np.int32)
     L = len(limits)
@@ -463,6 +534,8 @@ def _note_codes(pool: TextPool, form: str, sc: np.ndarray, funded: np.ndarray, a
             note += "; the rest goes to the next-cheapest allowed form"
         if fixed_share and b >> L & 1:
             note = note + ("; " if note else "") + f"the user's share {fixed_share:g} of {form} is not allowed in full"
+        if extra:
+            note = note + ("; " if note else "") + extra
         return note
 
     return pool.by_key(key, text)
@@ -572,16 +645,22 @@ def _cost_rows(ctx: _Ctx, col: dict[str, TextCodes], amount: np.ndarray, valid: 
     frames_at_most: dict[tuple[int, ...], int] = {}
     first: dict[tuple[int, ...], int] = {}  # each kind's first costed row: its category and currency
     bound = 0
+    limited: dict[str, set[tuple[int, int]]] = {}  # per market, the kinds that insure or guarantee
     for s, e in runs:  # the most cost rows each block can make: one per frame of its kind
         key = tuple(int(col[c].codes[s]) for c in _KIND)
         if key not in frames_at_most:
+            code = col["jurisdiction"].text(key[0])
             forms = [f for f in col["funding_forms"].text(key[3]).split(";") if f]
-            spec = ctx.spec(col["jurisdiction"].text(key[0]), col["regime"].text(key[1]), col["obligation"].text(key[2]))
-            frames_at_most[key] = len(set(forms or getattr(spec, "funding_forms", ()))) + 2
+            spec = ctx.spec(code, col["regime"].text(key[1]), col["obligation"].text(key[2]))
+            forms = forms or list(getattr(spec, "funding_forms", ()))
+            frames_at_most[key] = len(set(forms)) + 3
+            if {"insurance", "bank_guarantee"} & set(forms) and valid[s:e].any():
+                limited.setdefault(code, set()).add(key[1:3])
         some = int(np.count_nonzero(valid[s:e]))
         if some and key not in first:
             first[key] = s + int(np.argmax(valid[s:e]))
         bound += some * frames_at_most[key]
+    ctx.shared = {code for code, kinds in limited.items() if len(kinds) > 1}
     table = _Table(bound, col, out)
     in_groups = int(np.count_nonzero(grouped))
     overlaps = Overlaps(col, in_groups, bound) if in_groups else None

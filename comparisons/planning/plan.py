@@ -23,6 +23,11 @@ booked there (one number, or one per field) or an explicit entity profile::
 Shares of one field adding up to more than 1 across markets are an error; less than 1 gives a warning that
 part of the group's business is booked in no licensed market. Each entity is assessed only under its own
 market's rules; the group total is the sum of the market entities.
+
+Insurance capacity is per group (rulebook costs.md §5): the entities share the group's line
+(``cost_cap_group_max``), in the order the plan lists its markets; each entity may insure at most the smaller of
+the single-insured limit and what earlier entities left of the group line. ``PlanResult.capacity_split``
+reports the split.
 """
 from __future__ import annotations
 
@@ -75,6 +80,7 @@ class PlanResult:
     scenarios: tuple[str, ...]
     warnings: tuple[dict, ...] = ()
     source: str = ""
+    capacity_split: pd.DataFrame | None = None  # per entity: the group line left to it, what it insured
 
     @property
     def fx(self):
@@ -306,14 +312,27 @@ def plan(
             raise PlanError(f"{origin}: markets[{i}].jurisdiction: {mk.jurisdiction!r} is not an installed jurisdiction "
                             f"({', '.join(installed)}){did_you_mean(mk.jurisdiction, installed)}")
     rates = fx_snapshot(day, fx)
+    from ..costs.group_capacity import GroupLine
+
+    line = GroupLine.start(assumptions, day)
     results = []
     for i, mk in enumerate(markets):  # one comparison per market (a loop over jurisdictions, not profiles)
         kw = dict(registry=registry) if registry is not None else {}
         entity = entities.iloc[[i]].reset_index(drop=True)
         entity.attrs["xjur_validated"] = True  # validated above by profiles_from_records (load.py's mark)
-        results.append(compare(entity, jurisdictions=[mk.jurisdiction],
-                               as_of=day, currency=ref, scenarios=scen, parameters=parameters, fx=rates,
-                               assumptions=assumptions, funding=funding, **kw))
+        res = compare(entity, jurisdictions=[mk.jurisdiction], as_of=day, currency=ref, scenarios=scen,
+                      parameters=parameters, fx=rates, assumptions=line.assumptions(mk.jurisdiction), funding=funding,
+                      **kw)
+        line = line.used_by(mk.jurisdiction, mk.entity, res.costs, rates)
+        results.append(res)
+    split = line.split()
+    if len(split) > 1 and split["insured"].sum() > 0:
+        warnings.append({"jurisdiction": "", "profile": "", "level": "note",
+                         "message": "insurance capacity is per group (costs.md §5): the entities share one line, in "
+                                    "plan order: " + ", ".join(f"{m} insured {c} {x:,.0f} of {c} {left:,.0f} left"
+                                                               for m, c, x, left in zip(split["market"], split["currency"],
+                                                                                        split["insured"],
+                                                                                        split["line_left"]))})
     for r in results:
         for w in r.warnings:
             if w not in warnings:
@@ -321,5 +340,5 @@ def plan(
     return PlanResult(
         name=str(data.get("name") or group["name"].iloc[0]), group=group, entities=entities,
         markets=tuple(markets), results=tuple(results), as_of=day, currency=ref,
-        scenarios=results[0].scenarios, warnings=tuple(warnings), source=origin,
+        scenarios=results[0].scenarios, warnings=tuple(warnings), source=origin, capacity_split=split,
     )

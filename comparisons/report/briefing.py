@@ -271,6 +271,7 @@ def summary_points(b: Briefing) -> list[dict]:
                     f"{fmt_money(ccy, top['annual_cost_ref'])} a year{bp_text}{driver}; the cheapest market is "
                     f"{names.get(cheapest['jurisdiction'], cheapest['jurisdiction'])} at "
                     f"{fmt_money(ccy, cheapest['annual_cost_ref'])} a year (cost assumptions in the appendix)."
+                    + robust_sentence(b.result, prof, sc, names)
                 )
         res = ob[(ob["profile"] == prof) & (ob["jurisdiction"] == JP_RESERVE[0]) & (ob["obligation"] == JP_RESERVE[1])
                  & ob["amount_ref"].notna()]
@@ -424,6 +425,43 @@ def regime_rows(result: Any) -> list[dict]:
     return rows
 
 
+def robust_sentence(result: Any, profile: str, scenario: str, names: dict) -> str:
+    """Whether the dearest and cheapest markets hold under every cost assumption set, or which assumption the
+    conclusion depends on (the robustness view, ``result.robustness()``); "" when it cannot be computed."""
+    if not hasattr(result, "robustness") or len(result.profiles) > ROBUSTNESS_MAX_PROFILES:
+        return ""
+    from ..costs.ranges import conclusion
+
+    try:
+        rob = result.robustness()
+    except XjurError:
+        return ""
+    parts, held = [], []
+    for what, word in (("dearest", "the most expensive"), ("cheapest", "the cheapest")):
+        code, holds, depends = conclusion(rob, profile, scenario or "central", what)
+        if not code:
+            return ""
+        name = names.get(code, code)
+        if holds and not depends:
+            held.append(f"{name} is {word}")
+            continue
+        row = rob.table[(rob.table["profile"] == profile) & (rob.table["scenario"] == (scenario or "central"))].iloc[0]
+        others = sorted({row[f"{what}_{s}"] for s in ("low", "high")} - {code})
+        alt = f" but {' or '.join(names.get(o, o) for o in others)} under another set" if others else ""
+        on = " and ".join(depends.split(", ")) if depends else "the assumptions taken together"
+        parts.append(f"{name} is {word} at the central assumptions{alt}: that depends on {on}")
+    text = ""
+    if held:
+        text += " Under every assumption set (low, central, high), " + " and ".join(held) + "."
+    if parts:
+        text += " " + "; ".join(parts) + "."
+    return text
+
+
+#: the robustness view reruns the costs per assumption set: briefings of at most this many profiles get it
+ROBUSTNESS_MAX_PROFILES = 200
+
+
 def modelled_rows(result: Any) -> list[dict]:
     """Per jurisdiction: what its plug-in models and what it does not."""
     return [{"jurisdiction": j.code, "name": j.name, "modelled": list(getattr(j, "modelled", ())),
@@ -456,6 +494,8 @@ def cost_rows(b: Briefing) -> dict:
                 "tied": fmt_money(ccy, r.resources_tied_up_ref), "insured": fmt_money(ccy, r.insured_ref),
                 "unfunded": (fmt_money(ccy, r.unfunded_ref) if not is_blank(getattr(r, "unfunded_ref", 0))
                              and getattr(r, "unfunded_ref", 0) > 0 else ""),
+                "range": (f"{fmt_money(ccy, r.annual_cost_low_ref)} – {fmt_money(ccy, r.annual_cost_high_ref)}"
+                          if hasattr(r, "annual_cost_low_ref") and not is_blank(r.annual_cost_low_ref) else ""),
             })
         rows.append({"profile": prof, "cells": line})
     heads = [{"code": c, "scenario": sc, "color": ch.color_of(c)} for c, sc in keys]

@@ -58,7 +58,7 @@ CATEGORY_LABELS: dict[str, str] = {
 #: Categories that are resources the firm itself must hold (client money and custody are the customers' own).
 RESOURCE_CATEGORIES: tuple[str, ...] = ("capital", "liquidity", "loss_cover")
 SCENARIO_ORDER: tuple[str, ...] = ("low", "central", "high")
-KINDS: tuple[str, ...] = ("obligations", "costs", "reserve_range", "stress", "sensitivity")
+KINDS: tuple[str, ...] = ("obligations", "costs", "reserve_range", "stress", "sensitivity", "tornado")
 
 _FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
 
@@ -522,6 +522,68 @@ def sensitivity_chart(sweep: pd.DataFrame, reference: dict[str, float] | None = 
     return _configure(chart, f"Sensitivity of the {juris} {oblig} to {param}", sub)
 
 
+def tornado_data(data: Any, profile: str | None = None, scenario: str | None = None) -> pd.DataFrame:
+    """The swings of a robustness view (``result.robustness()``, a Robustness or its ``swings`` frame) for one
+    profile (default: the first) and reserve scenario: per varied assumption and market, the annual cost at the
+    assumption's low end, centrally and at its high end, assumptions ordered by their largest swing."""
+    sw = getattr(data, "swings", None)
+    if sw is None and hasattr(data, "robustness"):
+        sw = data.robustness().swings
+    if sw is None:
+        sw = data
+    if not isinstance(sw, pd.DataFrame) or sw.empty:
+        raise XjurError("charts: no robustness swings to draw (no market with a known cost)")
+    prof = profile if profile is not None else str(sw["profile"].iloc[0])
+    df = sw[sw["profile"] == prof]
+    if scenario is not None:
+        df = df[df["scenario"] == scenario]
+    elif len(df):
+        df = df[df["scenario"] == df["scenario"].iloc[0]]
+    if df.empty:
+        raise XjurError(f"charts: no robustness swings for profile {prof!r}")
+    df = df.copy()
+    df["from"] = df[["low_end", "high_end"]].min(axis=1)
+    df["to"] = df[["low_end", "high_end"]].max(axis=1)
+    order = df.groupby("assumption")["swing"].max().sort_values(ascending=False).index.tolist()
+    df["rank"] = df["assumption"].map({a: i for i, a in enumerate(order)})
+    return df.sort_values(["rank", "jurisdiction"], kind="stable").reset_index(drop=True)
+
+
+def tornado_chart(data: Any, profile: str | None = None, scenario: str | None = None, currency: str = "",
+                  width: int = 560) -> alt.LayerChart:
+    """Tornado chart of the robustness view: for one profile, each assumption varied alone over its range
+    (bar from the cost at one end to the cost at the other, one bar per market in its colour, the central cost
+    as a tick); the assumptions whose bars cross are the ones that can flip the ranking."""
+    df = tornado_data(data, profile, scenario)
+    df = df[df["to"] > 0].copy()  # a market that costs nothing under every end has no bar on a log axis
+    if df.empty:
+        raise XjurError("charts: every market costs nothing for this profile: no tornado to draw")
+    floor = float(df.loc[df["from"] > 0, "from"].min()) if (df["from"] > 0).any() else 1.0
+    df["from"] = df["from"].clip(lower=floor / 2)
+    ccy = currency or str(getattr(data, "currency", "") or "")
+    codes = list(dict.fromkeys(df["jurisdiction"]))
+    df["low_text"] = money_label(ccy, df["low_end"])
+    df["central_text"] = money_label(ccy, df["central"])
+    df["high_text"] = money_label(ccy, df["high_end"])
+    order = list(dict.fromkeys(df["assumption"]))
+    y = alt.Y("assumption:N", sort=order, title=None)
+    tip = [alt.Tooltip("assumption:N"), alt.Tooltip("jurisdiction:N", title="market"),
+           alt.Tooltip("low_text:N", title="at the low end"), alt.Tooltip("central_text:N", title="central"),
+           alt.Tooltip("high_text:N", title="at the high end")]
+    color = alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="market")
+    base = alt.Chart(df)
+    bars = base.mark_bar(opacity=0.55, height=10).encode(
+        y=y, yOffset=alt.YOffset("jurisdiction:N", sort=codes), x=alt.X("from:Q", axis=money_axis(
+            f"annual cost{', ' + ccy if ccy else ''} (log scale)"), scale=alt.Scale(type="log")),
+        x2="to:Q", color=color, tooltip=tip)
+    ticks = base.mark_tick(thickness=2, size=10).encode(
+        y=y, yOffset=alt.YOffset("jurisdiction:N", sort=codes), x="central:Q", color=color, tooltip=tip)
+    prof = str(df["profile"].iloc[0])
+    return _configure(alt.layer(bars, ticks).properties(width=width, height=12 * len(codes) * len(order) + 20),
+                      f"Which assumptions move the cost ranking: {prof}",
+                      "each assumption varied alone over its range (the others central); tick: central cost")
+
+
 # -- dispatcher and export -------------------------------------------------------------------------------
 def chart(result: Any, kind: str = "obligations", **kwargs: Any) -> Any:
     """``result.chart(kind=...)``: ``obligations`` (default), ``costs``, ``reserve_range``, ``stress`` (pass
@@ -533,6 +595,8 @@ def chart(result: Any, kind: str = "obligations", **kwargs: Any) -> Any:
         return cost_chart(result, **kwargs)
     if kind == "reserve_range":
         return reserve_range_chart(result, **kwargs)
+    if kind == "tornado":
+        return tornado_chart(result.robustness(), currency=result.currency, **kwargs)
     if kind == "stress":
         data = kwargs.pop("stress", None)
         if data is None:

@@ -370,7 +370,7 @@ def absorbing_resources(obligations: pd.DataFrame, specs: pd.DataFrame) -> pd.Da
     ob = obligations.merge(specs, on=["jurisdiction", "regime", "obligation"], how="left")
     ob["absorbs"] = ob["absorbs"].fillna("").where(ob["category"] != CAPITAL_CATEGORY, "")
     ob["ring_fenced"] = ob["ring_fenced"].fillna(True).astype(bool)
-    ob["stack"] = ob["stack"].fillna(0)
+    ob["stack"] = ob["stack"].fillna(0) if "stack" in ob else 0
     ex = _expand_scenarios(ob)
     regimes = _resources(ex.assign(src_regime=ex["regime"]))
     market = _resources(_market_rows(ex))

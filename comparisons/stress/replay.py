@@ -307,8 +307,10 @@ def spec_table(jurisdictions: Sequence[Any]) -> pd.DataFrame:
             stack = declared if declared is not None else len(order) + (0 if absorbs == "hot" else n) + i
             rows.append({"jurisdiction": j.code, "regime": s.regime, "obligation": s.id, "absorbs": absorbs,
                          "ring_fenced": bool(getattr(s, "ring_fenced", True)),
-                         "regime_status": status.get(s.regime, ""), "stack": stack})
-    cols = ["jurisdiction", "regime", "obligation", "absorbs", "ring_fenced", "regime_status", "stack"]
+                         "regime_status": status.get(s.regime, ""), "stack": stack,
+                         "spec_category": getattr(s, "category", "")})
+    cols = ["jurisdiction", "regime", "obligation", "absorbs", "ring_fenced", "regime_status", "stack",
+            "spec_category"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -367,7 +369,8 @@ def absorbing_resources(obligations: pd.DataFrame, specs: pd.DataFrame) -> pd.Da
     (``mandated_capital``); the rule text; the worst status of the resources used; ``na_hot`` / ``na_any``
     and ``na_reason_hot`` / ``na_reason_any`` where the regime does not apply or a resource of that kind has
     no amount (a hot-only blank matters only for a loss with a hot-wallet part)."""
-    ob = obligations.merge(specs, on=["jurisdiction", "regime", "obligation"], how="left")
+    ob = obligations.merge(specs.drop(columns=["spec_category"], errors="ignore"),
+                           on=["jurisdiction", "regime", "obligation"], how="left")
     ob["absorbs"] = ob["absorbs"].fillna("").where(ob["category"] != CAPITAL_CATEGORY, "")
     ob["ring_fenced"] = ob["ring_fenced"].fillna(True).astype(bool)
     ob["stack"] = ob["stack"].fillna(0) if "stack" in ob else 0
@@ -665,16 +668,21 @@ def stress(
 
 
 def regime_rules(specs: pd.DataFrame) -> pd.DataFrame:
-    """Per jurisdiction × regime: which mandated resources absorb customer losses, in words (for legends)."""
+    """Per jurisdiction × regime: which mandated resources absorb customer losses, in words (for legends);
+    general capital floors are named as ``mandated_capital``, not cover."""
     rows = []
     for (j, regime), g in specs.groupby(["jurisdiction", "regime"], sort=False):
-        parts = []
-        for r in g.itertuples(index=False):
-            if r.absorbs == "hot":
+        parts, capital = [], []
+        for r in g.sort_values("stack", kind="stable").itertuples(index=False):
+            if getattr(r, "spec_category", "") == CAPITAL_CATEGORY:
+                capital.append(r.obligation)
+            elif r.absorbs == "hot":
                 parts.append(f"{r.obligation}: hot-wallet losses only")
             elif r.absorbs == "any":
                 parts.append(f"{r.obligation}: any customer loss"
                              + ("" if r.ring_fenced else " (not ring-fenced for clients)"))
-        rows.append({"jurisdiction": j, "regime": regime,
-                     "rule": "; ".join(parts) or f"no resource mandated by {regime} absorbs customer losses"})
+        text = "; ".join(parts) or f"no resource mandated by {regime} is set aside for customer losses"
+        if capital:
+            text += f"; capital floors, reported as mandated_capital and not counted as cover: {', '.join(capital)}"
+        rows.append({"jurisdiction": j, "regime": regime, "rule": text})
     return pd.DataFrame(rows, columns=["jurisdiction", "regime", "rule"])

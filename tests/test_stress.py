@@ -534,7 +534,10 @@ def test_cli_table_and_output_file(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Frankfurt CASP (illustrative) — customer loss covered" in out.stdout
     assert "coincheck-2018" in out.stdout and "*" in out.stdout and "capped at what the profile holds" in out.stdout
-    assert "not ring-fenced for clients" in out.stdout
+    flat = " ".join(out.stdout.split())
+    assert "capital floors, reported as mandated_capital and not counted as cover: prudential_safeguards" in flat
+    assert "converted: ECB rate of the incident's date 2018-01-26" in flat
+    assert "100 % (firm)" in flat  # what Coincheck's customers got back, and who paid
     target = tmp_path / "stress.csv"
     out = run_cli("stress", "examples/profiles.yaml", "--hot-loss", "1", "--cold-loss", "0.1", "-j", "EU",
                   "--as-of", "2026-11-25", "--currency", "EUR", "-f", "csv", "-o", str(target))

@@ -178,8 +178,9 @@ def load_incidents(loss_point: str = "midpoint", path: str | Path | None = None)
     ``loss_point``); ``loss_amount`` and ``loss_currency`` (the figure a stress test replays: the local amount
     where given, else the USD figure), ``loss_basis``; ``customer_share`` (NaN = unknown),
     ``customer_share_used`` (unknown → 1), ``customer_share_basis``; ``customer_loss`` (= loss_amount ×
-    customer_share_used, in ``loss_currency``); ``wallet`` (hot / cold / unknown). ``loss_point`` is also
-    stored in ``frame.attrs["loss_point"]``.
+    customer_share_used, in ``loss_currency``); ``wallet`` (hot / cold / unknown); ``loss_date`` and
+    ``loss_date_basis`` (the day whose exchange rate applies); ``recovery_rate``; ``paid_by`` and
+    ``paid_by_evidence``. ``loss_point`` is also stored in ``frame.attrs["loss_point"]``.
     """
     if loss_point not in LOSS_POINTS:
         raise IncidentError(f"loss_point {loss_point!r}: use one of {', '.join(LOSS_POINTS)}"

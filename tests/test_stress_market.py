@@ -233,3 +233,54 @@ def test_market_coverage_never_falls_when_the_loss_shrinks_or_a_regime_is_added(
     if hot + cold > 0:
         assert market_more["ratio"] >= ratio - 1e-9
     assert market_more["covered"] >= base.loc[base["regime"] == MARKET, "covered"].iloc[0] * (1 - 1e-12)
+
+
+def test_market_row_with_own_funds_counts_every_stacked_regime_as_tied_up():
+    # JPY 300 bn of client crypto, 3 % hot; own funds JPY 20 bn; 10 % of cold lost = 0.1 × 291 bn = 29.1 bn.
+    # The market (central) ties up minimum capital 10 m + PGC 9 bn + reserve (0.0002 × 6 tn + 0.01 × 291 bn
+    # = 4.11 bn) = 13.12 bn → free 6.88 bn; covered = reserve 4.11 bn + own funds 6.88 bn = 10.99 bn
+    p = make_profile(name="tokyo", currency="JPY", services="custody;trading_platform;exchange_fiat;exchange_crypto",
+                     client_crypto_assets=300e9, hot_wallet_share=0.03, annual_trading_volume=6e12,
+                     fixed_overheads=2e9, annual_operating_expenses=3e9, own_funds=20e9)
+    t = stress([p], jurisdictions=["JP"], as_of=AS_OF, currency="JPY", scenarios=["central"], cold_loss=0.1,
+               with_own_funds=True).table
+    market = row(t, "tokyo", "JP", MARKET, "central")
+    assert market["covered_by_own_funds"] == pytest.approx(20e9 - (10e6 + 9e9 + 4.11e9))
+    assert market["covered"] == pytest.approx(4.11e9 + 6.88e9)
+
+
+@pytest.mark.parametrize("statuses, worst", [
+    (("in_force", "enacted"), "enacted"),
+    (("guidance", "enacted"), "enacted"),
+    (("enacted", "proposed"), "proposed"),
+    (("enacted", "assumed"), "assumed"),
+])
+def test_enacted_ranks_after_guidance_and_before_proposed(statuses, worst):
+    # two regimes, each with a resource for any loss; the market row carries the worst status of the two
+    rows = pd.DataFrame([dict(profile="p", jurisdiction="ZZ", regime=f"zz.r{i}", obligation=f"any_{i}",
+                              category="loss_cover", amount=10.0, currency="EUR", status=s, scenario="",
+                              funding_forms="own_funds", overlap_group="", reason="")
+                         for i, s in enumerate(statuses)])
+    specs = pd.DataFrame([dict(jurisdiction="ZZ", regime=f"zz.r{i}", obligation=f"any_{i}", absorbs="any",
+                               ring_fenced=True, regime_status=s, stack=i) for i, s in enumerate(statuses)])
+    res = absorbing_resources(rows, specs).set_index("regime")
+    assert res.loc[MARKET, "status"] == worst
+    assert res.loc[MARKET, "res_any"] == 20.0  # 10 + 10: both regimes stacked
+
+
+def test_stack_order_is_the_plugins_declaration_else_hot_first():
+    from types import SimpleNamespace as NS
+
+    from comparisons.stress.replay import spec_table
+
+    obligations = (NS(id="reserve", regime="x.bill", absorbs="any", ring_fenced=True, category="loss_cover"),
+                   NS(id="backing", regime="x.law", absorbs="hot", ring_fenced=True, category="loss_cover"),
+                   NS(id="fund", regime="x.law", absorbs="any", ring_fenced=True, category="loss_cover"))
+    regimes = (NS(id="x.law", status="in_force"), NS(id="x.bill", status="proposed"))
+    default = spec_table([NS(code="X", regimes=regimes, obligations=obligations)])
+    # default: hot-only first, then any-loss resources in declaration order
+    assert list(default.sort_values("stack")["obligation"]) == ["backing", "reserve", "fund"]
+    declared = spec_table([NS(code="X", regimes=regimes, obligations=obligations,
+                              stress_order=("x.law", "reserve"))])
+    # stress_order names regimes and/or obligations: x.law's obligations first (in declaration order), then reserve
+    assert list(declared.sort_values("stack", kind="stable")["obligation"]) == ["backing", "fund", "reserve"]

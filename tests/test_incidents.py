@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from comparisons.stress.incidents import (
-    CSV_COLUMNS, IncidentError, WALLETS, get_incident, incidents_path, load_incidents, parse_customer_share,
+    CSV_COLUMNS, IncidentError, WALLETS, get_incident, incidents_path, load_incidents, load_outcomes,
+    parse_customer_share,
     parse_range, parse_wallet, resolve, slug,
 )
 from jurisdictions.framework import XjurError
@@ -163,3 +164,30 @@ def test_malformed_file_names_row_and_field(tmp_path):
     raw.to_csv(p, index=False)
     with pytest.raises(IncidentError, match=r"row 3, field 'loss_local_amount': 'lots'"):
         load_incidents(path=p)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("recovery_rate_pct", "most", r"row 4, field 'recovery_rate_pct': 'most' is not a number"),
+    ("date", "Jan 2018", r"row 4, field 'date': 'Jan 2018' is not YYYY-MM-DD or YYYY-MM"),
+])
+def test_malformed_recovery_or_date_names_row_and_field(tmp_path, field, value, message):
+    raw = pd.read_csv(incidents_path(), dtype=str, keep_default_na=False)
+    raw.loc[3, field] = value
+    p = tmp_path / "incidents.csv"
+    raw.to_csv(p, index=False)
+    with pytest.raises(IncidentError, match=message):
+        load_incidents(path=p)
+
+
+def test_recovery_rate_is_the_percentage_over_100(inc):
+    assert inc.loc["coincheck-2018", "recovery_rate"] == 1.0  # 100
+    assert inc.loc["quadrigacx-2019", "recovery_rate"] == pytest.approx(0.13)  # 13
+    assert inc.loc["ftx-2022", "recovery_rate"] == pytest.approx(1.18)  # 118: claims paid above petition value
+    assert math.isnan(inc.loc["bybit-2025", "recovery_rate"])  # no percentage in the sources
+
+
+def test_bad_payer_in_the_outcomes_file_names_the_entry(tmp_path):
+    p = tmp_path / "outcomes.yaml"
+    p.write_text("incidents:\n  coincheck_2018: {paid_by: frim, evidence: x}\n", encoding="utf-8")
+    with pytest.raises(IncidentError, match=r"incidents.coincheck_2018, field 'paid_by': 'frim'.*did you mean 'firm'"):
+        load_outcomes(p)

@@ -53,11 +53,15 @@ class Toy(Jurisdiction):
     obligations = (
         ObligationSpec("hot_backing", "zz.law", "loss_cover", ("same_kind_crypto",), "1.0 × hot", "s1",
                        absorbs="hot"),
-        ObligationSpec("fund_a", "zz.law", "capital", ("own_funds",), "100", "s2", overlap_group="zz.g",
-                       absorbs="any", ring_fenced=False),
-        ObligationSpec("fund_b", "zz.law", "capital", ("own_funds",), "300", "s3", overlap_group="zz.g",
-                       absorbs="any", ring_fenced=False),
+        ObligationSpec("fund_a", "zz.law", "loss_cover", ("own_funds",), "100", "s2", overlap_group="zz.g",
+                       absorbs="any"),
+        ObligationSpec("fund_b", "zz.law", "loss_cover", ("own_funds",), "300", "s3", overlap_group="zz.g",
+                       absorbs="any"),
         ObligationSpec("floor", "zz.law", "capital", ("own_funds",), "50", "s4"),
+        # a general capital floor declared as absorbing any loss (as MiCA's prudential safeguards are): it is
+        # reported in mandated_capital, never covered
+        ObligationSpec("prudential", "zz.law", "capital", ("own_funds",), "70", "s7", absorbs="any",
+                       ring_fenced=False),
         ObligationSpec("segregation", "zz.law", "client_money", ("segregation",), "client fiat", "s5"),
         ObligationSpec("reserve", "zz.bill", "loss_cover", ("own_funds",), "10 / 1,000", "s6", scenarios=True,
                        absorbs="any"),
@@ -69,12 +73,14 @@ class Toy(Jurisdiction):
         frames = [
             obligation_rows(profiles, regime="zz.law", obligation="hot_backing", category="loss_cover", amount=hot,
                             citation="s1", funding_forms=("same_kind_crypto",), **common),
-            obligation_rows(profiles, regime="zz.law", obligation="fund_a", category="capital", amount=100.0,
+            obligation_rows(profiles, regime="zz.law", obligation="fund_a", category="loss_cover", amount=100.0,
                             citation="s2", funding_forms=("own_funds",), overlap_group="zz.g", **common),
-            obligation_rows(profiles, regime="zz.law", obligation="fund_b", category="capital", amount=300.0,
+            obligation_rows(profiles, regime="zz.law", obligation="fund_b", category="loss_cover", amount=300.0,
                             citation="s3", funding_forms=("own_funds",), overlap_group="zz.g", **common),
             obligation_rows(profiles, regime="zz.law", obligation="floor", category="capital", amount=50.0,
                             citation="s4", funding_forms=("own_funds",), **common),
+            obligation_rows(profiles, regime="zz.law", obligation="prudential", category="capital", amount=70.0,
+                            citation="s7", funding_forms=("own_funds",), **common),
             obligation_rows(profiles, regime="zz.law", obligation="segregation", category="client_money",
                             amount=profiles["client_fiat"].to_numpy(), citation="s5", funding_forms=("segregation",),
                             **common),
@@ -102,15 +108,18 @@ def test_toy_hot_loss_uses_hot_resources_and_the_largest_of_an_overlap_group():
     t = rows_of(toy_stress(hot_loss=1.0))
     law = t.loc[("zz.law", "")]
     # hot_backing 500 (hot only) meets the 500 first; fund_a/fund_b share group zz.g → max(100, 300) = 300;
-    # floor and segregation absorb nothing. Resources = 500 + 300 = 800; covered = min(500, 500) = 500.
+    # floor, prudential (capital floors) and segregation cover nothing. Resources = 500 + 300 = 800;
+    # covered = min(500, 500) = 500. Capital floors beside it: floor 50 + prudential 70 = 120.
     assert law["customer_loss"] == pytest.approx(500)
     assert law["resources"] == pytest.approx(800)
     assert law["covered"] == pytest.approx(500)
     assert law["uncovered"] == pytest.approx(0)
     assert law["coverage_ratio"] == pytest.approx(1.0)
     assert "hot_backing EUR 500 (hot-wallet losses only)" in law["rule"]
-    assert "fund_b EUR 300 (any customer loss; not ring-fenced for clients: the firm's own capital" in law["rule"]
-    assert "floor" not in law["rule"] and "segregation" not in law["rule"]
+    assert "fund_b EUR 300 (any customer loss)" in law["rule"]
+    assert "prudential EUR" not in law["rule"] and "segregation" not in law["rule"]
+    assert law["mandated_capital"] == pytest.approx(50 + 70)
+    assert "capital floors (mandated_capital, not counted as cover) EUR 120" in law["rule"]
 
 
 def test_toy_cold_loss_ignores_hot_only_resources():
@@ -141,26 +150,32 @@ def test_toy_proposal_one_row_per_reserve_scenario():
     assert t.loc[("zz.bill", "high"), "covered"] == pytest.approx(950)
     assert t.loc[("zz.bill", "high"), "coverage_ratio"] == pytest.approx(1.0)
     assert t.loc[("zz.bill", "low"), "status"] == "proposed"
-    assert list(toy_stress(cold_loss=0.1).table["regime"] + "/" + toy_stress(cold_loss=0.1).table["scenario"]) == [
-        "zz.law/", "zz.bill/low", "zz.bill/high"]
+    table = toy_stress(cold_loss=0.1).table
+    assert list(table["regime"] + "/" + table["scenario"]) == [
+        "zz.law/", "zz.bill/low", "zz.bill/high", "all/low", "all/high"]
+    # the market rows stack the law in force (zz.g 300 for any loss) and the bill: low 300 + 10 = 310 of 950;
+    # high 300 + 1,000 ≥ 950 → 100 %
+    assert t.loc[("all", "low"), "covered"] == pytest.approx(310)
+    assert t.loc[("all", "high"), "coverage_ratio"] == pytest.approx(1.0)
+    assert t.loc[("all", "low"), "status"] == "proposed"  # the worst status of the resources stacked
 
 
 def test_toy_own_funds_above_what_the_rules_tie_up():
-    # own funds 2,000. zz.law ties up: hot_backing 500 (own crypto) + zz.g max(100, 300) = 300 + floor 50 = 850
-    # (segregation is client money, not counted) → free 2,000 − 850 = 1,150.
+    # own funds 2,000. zz.law ties up: hot_backing 500 (own crypto) + zz.g max(100, 300) = 300 + floor 50
+    # + prudential 70 = 920 (segregation is client money, not counted) → free 2,000 − 920 = 1,080.
     # cold 10 % = 950: zz.g covers 300, own funds the remaining 650 → 100 %.
     r = toy_stress(cold_loss=0.1, with_own_funds=True)
     law = rows_of(r).loc[("zz.law", "")]
     assert law["covered"] == pytest.approx(950)
     assert law["covered_by_own_funds"] == pytest.approx(650)
-    assert law["resources"] == pytest.approx(300 + 1150)
-    assert "own funds above the rules' requirements EUR 1.15 k" in law["rule"]
-    # zz.bill [high] stacks on the law in force: tied = 850 + reserve 1,000 = 1,850 → free 150.
+    assert law["resources"] == pytest.approx(300 + 1080)
+    assert "own funds above the rules' requirements EUR 1.08 k" in law["rule"]
+    # zz.bill [high] stacks on the law in force: tied = 920 + reserve 1,000 = 1,920 → free 80.
     # reserve 1,000 covers all 950 → own funds not needed.
     high = rows_of(r).loc[("zz.bill", "high")]
     assert high["covered_by_own_funds"] == pytest.approx(0)
-    assert "tied up EUR 1.85 k" in high["rule"]
-    # zz.bill [low]: tied = 850 + 10 = 860 → free 1,140; reserve 10 + own funds 940 = 950
+    assert "tied up EUR 1.92 k" in high["rule"]
+    # zz.bill [low]: tied = 920 + 10 = 930 → free 1,070; reserve 10 + own funds 940 = 950
     low = rows_of(r).loc[("zz.bill", "low")]
     assert low["covered_by_own_funds"] == pytest.approx(940)
     assert low["coverage_ratio"] == pytest.approx(1.0)
@@ -208,39 +223,39 @@ def test_blank_resource_gives_n_a_with_the_reason():
     assert bool(res["na_hot"].iloc[0]) and res["na_reason_hot"].iloc[0] == "no amount set by the rule"
 
 
-# == EU (MiCA): prudential safeguards, not ring-fenced ========================================================
+# == EU (MiCA): prudential safeguards are a capital floor, reported beside the cover =============================
 
-def test_eu_prudential_safeguards_absorb_their_small_share():
-    # custody (class 2): max(EUR 125,000, 0.25 × EUR 4,000,000 = 1,000,000) = EUR 1,000,000
-    # hot = 0.05 × EUR 100 m = EUR 5 m, all lost: 1 m / 5 m = 20 %
+def test_eu_prudential_safeguards_are_mandated_capital_not_cover():
+    # custody (class 2): max(EUR 125,000, 0.25 × EUR 4,000,000 = 1,000,000) = EUR 1,000,000 of capital
+    # hot = 0.05 × EUR 100 m = EUR 5 m, all lost: nothing MiCA sets aside for customer losses → 0 % covered
     p = make_profile(name="casp", services="custody", client_crypto_assets=100e6, hot_wallet_share=0.05,
                      fixed_overheads=4e6)
     r = stress([p], jurisdictions=["EU"], as_of=AS_OF, currency="EUR", hot_loss=1.0)
     row = r.table.iloc[0]
     assert (row["jurisdiction"], row["regime"], row["scenario"]) == ("EU", "eu.mica", "")
     assert row["customer_loss"] == pytest.approx(5e6)
-    assert row["resources"] == pytest.approx(1e6)
-    assert row["covered"] == pytest.approx(1e6)
-    assert row["uncovered"] == pytest.approx(4e6)
-    assert row["coverage_ratio"] == pytest.approx(0.2)
-    assert "prudential_safeguards EUR 1 m" in row["rule"]
-    assert "not ring-fenced for clients" in row["rule"]
+    assert row["resources"] == 0.0
+    assert row["covered"] == 0.0
+    assert row["uncovered"] == pytest.approx(5e6)
+    assert row["coverage_ratio"] == 0.0
+    assert row["mandated_capital"] == pytest.approx(1e6)
+    assert "capital floors (mandated_capital, not counted as cover) EUR 1 m" in row["rule"]
     assert row["currency"] == "EUR"
 
 
 def test_eu_with_own_funds():
-    # own funds EUR 3 m − safeguards 1 m tied up = 2 m free; loss 5 m: 1 m + 2 m = 3 m covered (60 %)
+    # own funds EUR 3 m − safeguards 1 m tied up = 2 m free; loss 5 m: own funds cover 2 m (40 %)
     p = make_profile(name="casp", services="custody", client_crypto_assets=100e6, hot_wallet_share=0.05,
                      fixed_overheads=4e6, own_funds=3e6)
     row = stress([p], jurisdictions=["EU"], as_of=AS_OF, currency="EUR", hot_loss=1.0,
                  with_own_funds=True).table.iloc[0]
-    assert row["covered"] == pytest.approx(3e6)
+    assert row["covered"] == pytest.approx(2e6)
     assert row["covered_by_own_funds"] == pytest.approx(2e6)
-    assert row["coverage_ratio"] == pytest.approx(0.6)
+    assert row["coverage_ratio"] == pytest.approx(0.4)
 
 
 def test_amounts_are_reported_in_the_reference_currency(tmp_path):
-    # the same EUR case reported in JPY with a rates file: EUR 1 = JPY 150 → loss JPY 750 m, covered JPY 150 m
+    # the same EUR case reported in JPY with a rates file: EUR 1 = JPY 150 → loss JPY 750 m, capital JPY 150 m
     p = make_profile(name="casp", services="custody", client_crypto_assets=100e6, hot_wallet_share=0.05,
                      fixed_overheads=4e6)
     rates = tmp_path / "rates.csv"
@@ -249,7 +264,8 @@ def test_amounts_are_reported_in_the_reference_currency(tmp_path):
                  fx=str(rates)).table.iloc[0]
     assert row["currency"] == "JPY"
     assert row["customer_loss"] == pytest.approx(750e6)
-    assert row["covered"] == pytest.approx(150e6)
+    assert row["mandated_capital"] == pytest.approx(150e6)  # EUR 1 m × 150
+    assert row["mandated_capital_local"] == pytest.approx(1e6)
     assert row["customer_loss_local"] == pytest.approx(5e6)  # EUR, the jurisdiction's currency
     assert row["jurisdiction_currency"] == "EUR"
 
@@ -278,10 +294,10 @@ def test_whole_hot_wallet_lost(jp_hk):
     assert hk["covered"] == pytest.approx(9e9)
     assert hk["coverage_ratio"] == pytest.approx(1.0)
     eu = t.loc[("eu.mica", "")]
-    # prudential safeguards: class 3, max(EUR 150,000, 0.25 × JPY 2 bn = JPY 500 m) = JPY 500 m → 500 m / 9 bn
-    assert eu["resources"] == pytest.approx(500e6, rel=1e-9)
-    assert eu["coverage_ratio"] == pytest.approx(500e6 / 9e9, rel=1e-9)  # 5.6 %
-    assert "not ring-fenced" in eu["rule"]
+    # prudential safeguards: class 3, max(EUR 150,000, 0.25 × JPY 2 bn = JPY 500 m) = JPY 500 m of capital,
+    # reported beside the cover, not in it
+    assert eu["mandated_capital"] == pytest.approx(500e6, rel=1e-9)
+    assert eu["coverage_ratio"] == 0.0
 
 
 def test_ten_percent_of_cold_lost(jp_hk):
@@ -345,21 +361,23 @@ def test_dmm_bitcoin_unknown_wallet_is_not_met_by_hot_only_resources(jp_hk):
     assert t.loc[("jp.liability_reserve", "central"), "coverage_ratio"] == pytest.approx(4.11 / 48.2)
 
 
-def test_incident_loss_is_converted_at_the_comparison_fx_date(tmp_path):
-    # Bybit 2025: USD 1,400-1,460 m → midpoint USD 1,430 m, from the cold wallet. Rates: EUR 1 = USD 1.0 =
-    # JPY 150 → JPY 214.5 bn, within the cold wallet (291 bn). EU prudential safeguards 500 m → 0.23 %
+def test_incident_loss_is_converted_at_the_incident_dates_ecb_rate(tmp_path):
+    # Bybit 2025-02-21: USD 1,400-1,460 m → midpoint USD 1,430 m, from the cold wallet. ECB on 2025-02-21:
+    # EUR 1 = USD 1.0465 = JPY 157.46 → USD 1,430 m × 157.46 / 1.0465 = JPY 215.16 bn (cold wallet 291 bn).
+    # The comparison's own rates file (EUR 1 = USD 1 = JPY 150) is not used for the incident's loss.
     rates = tmp_path / "rates.csv"
     rates.write_text("currency,per_eur\nUSD,1.0\nJPY,150\n", encoding="utf-8")
     row = stress([JP_PROFILE], jurisdictions=["EU"], as_of=AS_OF, currency="JPY", incident="bybit-2025",
                  fx=str(rates)).table.iloc[0]
-    assert row["cold_loss"] == pytest.approx(214.5e9)
-    assert row["customer_loss"] == pytest.approx(214.5e9)
+    assert row["cold_loss"] == pytest.approx(1430e6 * 157.46 / 1.0465)
+    assert row["customer_loss"] == pytest.approx(1430e6 * 157.46 / 1.0465)
     assert not row["capped"]
-    assert row["covered"] == pytest.approx(500e6)
-    # low end of the range: USD 1,400 m × 150 = JPY 210 bn
+    assert row["loss_fx_basis"] == "incident_date"
+    assert "ECB rate of the incident's date 2025-02-21" in row["loss_fx"]
+    # low end of the range: USD 1,400 m × 157.46 / 1.0465
     low = stress([JP_PROFILE], jurisdictions=["EU"], as_of=AS_OF, currency="JPY", incident="bybit-2025",
                  fx=str(rates), loss_point="low").table.iloc[0]
-    assert low["customer_loss"] == pytest.approx(210e9)
+    assert low["customer_loss"] == pytest.approx(1400e6 * 157.46 / 1.0465)
 
 
 def test_all_incidents_skip_those_without_an_amount():
@@ -408,7 +426,7 @@ def test_to_dict_rows_carry_the_keys():
     doc = r.to_dict()
     assert doc["as_of"] == "2026-11-25" and doc["currency"] == "EUR"
     assert doc["fx"]["date"] <= "2026-11-25"
-    assert len(doc["stress"]) == 6 * 2  # 6 example profiles × 2 incidents × 1 regime
+    assert len(doc["stress"]) == 6 * 2 * 2  # 6 example profiles × 2 incidents × (1 regime + the market row)
     for row in doc["stress"]:
         assert set(KEY_COLUMNS) <= set(row)
     json.loads(r.to_json())
@@ -430,8 +448,10 @@ def test_vectorised_over_many_profiles():
     frame = pd.DataFrame([make_profile(name=f"p{i}", services="custody", client_crypto_assets=100e6,
                                        hot_wallet_share=0.05, fixed_overheads=fo[i]) for i in range(n)])
     t = stress(frame, jurisdictions=["EU"], as_of=AS_OF, currency="EUR", hot_loss=1.0).table
-    assert len(t) == n
-    np.testing.assert_allclose(t["covered"], np.maximum(125_000, 0.25 * fo))
+    assert len(t) == 2 * n  # eu.mica and the market row per profile
+    t = t[t["regime"] == "eu.mica"]
+    np.testing.assert_allclose(t["mandated_capital"], np.maximum(125_000, 0.25 * fo))
+    np.testing.assert_allclose(t["covered"], 0.0)
 
 
 # == properties =================================================================================================
@@ -514,7 +534,10 @@ def test_cli_table_and_output_file(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Frankfurt CASP (illustrative) — customer loss covered" in out.stdout
     assert "coincheck-2018" in out.stdout and "*" in out.stdout and "capped at what the profile holds" in out.stdout
-    assert "not ring-fenced for clients" in out.stdout
+    flat = " ".join(out.stdout.split())
+    assert "capital floors, reported as mandated_capital and not counted as cover: prudential_safeguards" in flat
+    assert "converted: ECB rate of the incident's date 2018-01-26" in flat
+    assert "100 % (firm)" in flat  # what Coincheck's customers got back, and who paid
     target = tmp_path / "stress.csv"
     out = run_cli("stress", "examples/profiles.yaml", "--hot-loss", "1", "--cold-loss", "0.1", "-j", "EU",
                   "--as-of", "2026-11-25", "--currency", "EUR", "-f", "csv", "-o", str(target))

@@ -28,8 +28,10 @@ def _cell(ratio: float, covered: float):
 
 
 def stress_tables(result) -> list:
-    """(heading, rich table) per profile: rows = loss scenarios, columns = regimes (× reserve scenario), cells =
-    share of the customer loss covered and the amount covered (reference currency)."""
+    """(heading, rich table) per profile: rows = loss scenarios, columns = regimes (× reserve scenario) and,
+    after each market's regimes, the market with every regime stacked ("all"), cells = share of the customer
+    loss covered and the amount covered (reference currency; "n/a" where a regime sets no amount); for
+    incidents, a last column with what customers actually got back and who paid."""
     from ..formatting import compact
 
     tab = result.table
@@ -47,14 +49,24 @@ def stress_tables(result) -> list:
         t.add_column("customer\nloss", justify="right", no_wrap=True)
         for j, regime, sc in cols:
             short = regime.split(".", 1)[1] if regime.lower().startswith(j.lower() + ".") else regime
-            t.add_column(Text(f"{j}\n{short}" + (f"\n[{sc}]" if sc else ""), justify="right"), justify="right",
-                         overflow="fold", min_width=6)
+            short = "all regimes" if regime == "all" else short
+            t.add_column(Text(f"{j}\n{short}" + (f"\n[{sc}]" if sc else ""), justify="right",
+                              style="bold" if regime == "all" else ""), justify="right", overflow="fold", min_width=6)
+        incidents = rows["paid_by"].fillna("").ne("").any()
+        if incidents:
+            t.add_column("customers\ngot back", overflow="fold")
         for loss, g in rows.groupby("loss_scenario", sort=False):
             first = g.iloc[0]
             loss_text = compact(first["customer_loss"]) + ("*" if first["capped"] else "")
             by_col = {(r.jurisdiction, r.regime, r.scenario): r for r in g.itertuples(index=False)}
             cells = [_cell(by_col[c].coverage_ratio, by_col[c].covered) if c in by_col else "" for c in cols]
-            t.add_row(Text(loss, style="bold"), Text(loss_text), *cells)
+            extra = []
+            if incidents:
+                rec = first["recovery_rate"]
+                got = "" if rec is None or (isinstance(rec, float) and math.isnan(rec)) else f"{rec * 100:.0f} %"
+                paid = str(first["paid_by"] or "").replace("_", " ")
+                extra = [Text(" ".join(x for x in (got, f"({paid})" if paid else "") if x))]
+            t.add_row(Text(loss, style="bold"), Text(loss_text), *cells, *extra)
         tables.append((f"[bold]{escape(name)}[/] — customer loss covered (amounts in {result.currency})", t))
     return tables
 
@@ -80,11 +92,17 @@ def print_stress(result, out=None) -> None:
         if t is not None:
             con.print(t)
     con.print(rules_table(result))
+    fx_notes = result.table.drop_duplicates(["loss_scenario", "loss_fx"])
     for r in result.loss_scenarios.itertuples(index=False):
         con.print(Text.assemble((r.loss_scenario, "bold"), ": ", r.description))
-    con.print("[dim]cells: share of the customer loss covered, then the amount covered; * the incident's loss was "
-              "capped at what the profile holds in that wallet; full detail (rule, uncovered, local amounts, "
-              "loss notes) with --format json or csv[/]")
+        for note in fx_notes.loc[fx_notes["loss_scenario"] == r.loss_scenario, "loss_fx"]:
+            if note:
+                con.print(Text("  converted: " + note, style="dim"))
+    con.print("[dim]cells: share of the customer loss covered by what the rules set aside for customer losses, then "
+              "the amount covered; general capital floors are not cover (mandated_capital in --format json); "
+              "all regimes: every regime of the market shown, stacked; n/a: the rule sets no amount; * the "
+              "incident's loss was capped at what the profile holds in that wallet; full detail (rule, uncovered, "
+              "local amounts, loss notes, exchange rates, outcomes) with --format json or csv[/]")
 
 
 def list_incidents_table():

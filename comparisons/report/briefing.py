@@ -294,19 +294,38 @@ def summary_points(b: Briefing) -> list[dict]:
                          f"{names.get(code, code)}")
             points.append(text + ". Treat it as a planning range, not a requirement.")
         if b.stress is not None and len(b.stress.table):
-            st = b.stress.table
-            st = st[(st["profile"] == prof) & st["scenario"].fillna("").isin(["", sc]) & st["coverage_ratio"].notna()]
-            if len(st):
-                st = st.assign(key=st["jurisdiction"] + " " + st["regime"])
-                mean = st.groupby("key", sort=False)["coverage_ratio"].mean().sort_values(ascending=False)
-                n = st["loss_scenario"].nunique()
-                points.append(
-                    f"Replaying {n} past incident{'s' if n != 1 else ''} against this business, {mean.index[0]} "
-                    f"would have covered {fmt_pct(mean.iloc[0])} of the customer loss on average"
-                    + (f"; the least, {mean.index[-1]}, {fmt_pct(mean.iloc[-1])}." if len(mean) > 1 else ".")
-                )
+            text = stress_point(b.stress.table, prof, sc, names)
+            if text:
+                points.append(text)
         out.append({"profile": prof, "points": points})
     return out
+
+
+def stress_point(table: pd.DataFrame, profile: str, scenario: str, names: dict[str, str]) -> str:
+    """The summary's stress sentence for one profile: each market as a whole (its ``all`` row: every regime
+    the comparison shows, stacked), mean share of the customer loss covered over the incidents with a loss; a
+    market with no amount for some incident is "n/a" with the reason, never averaged over the rest."""
+    from ..stress.replay import MARKET
+
+    st = table[(table["profile"] == profile) & (table["regime"] == MARKET)
+               & table["scenario"].fillna("").isin(["", scenario]) & (table["customer_loss"] > 0)]
+    if st.empty:
+        return ""
+    na = st[st["coverage_ratio"].isna()]
+    known = st[~st["jurisdiction"].isin(na["jurisdiction"])]
+    mean = known.groupby("jurisdiction", sort=False)["coverage_ratio"].mean().sort_values(ascending=False)
+    n = st["loss_scenario"].nunique()
+    parts = []
+    if len(mean):
+        parts.append(f"Replaying {n} past incident{'s' if n != 1 else ''} against this business, with every regime "
+                     f"of a market stacked, {names.get(mean.index[0], mean.index[0])} would have covered "
+                     f"{fmt_pct(mean.iloc[0])} of the customer loss on average"
+                     + (f"; the least, {names.get(mean.index[-1], mean.index[-1])}, {fmt_pct(mean.iloc[-1])}"
+                        if len(mean) > 1 else ""))
+    for code, g in na.groupby("jurisdiction", sort=False):
+        why = g["rule"].iloc[0].removeprefix("n/a: ")
+        parts.append(f"{names.get(code, code)}: n/a ({why})")
+    return "; ".join(parts) + "."
 
 
 def totals_loss_cover(ob: pd.DataFrame, profile: str, scenario: str) -> tuple[str, float] | None:
@@ -517,13 +536,18 @@ def cost_detail_rows(b: Briefing) -> list[dict]:
 
 
 def stress_rows(b: Briefing) -> list[dict]:
-    """Per profile: loss scenarios × regimes with the share covered (headline reserve scenario)."""
+    """Per profile: loss scenarios × regimes, each market's stacked row (``all``) after its regimes, with the
+    share covered (headline reserve scenario; "n/a" where a regime sets no amount), and what customers actually
+    got back after the incident and who paid."""
+    from ..stress.replay import MARKET
+
     if b.stress is None:
         return []
     t = b.stress.table
     sc = ch.headline_scenario(b.result.obligations)
     t = t[t["scenario"].fillna("").isin(["", sc])]
     rank = {(j.code, r.id): i * 100 + k for i, j in enumerate(b.result.jurisdictions) for k, r in enumerate(j.regimes)}
+    rank.update({(j.code, MARKET): i * 100 + 99 for i, j in enumerate(b.result.jurisdictions)})
     out = []
     for prof, g in t.groupby("profile", sort=False):
         pairs = sorted(dict.fromkeys(zip(g["jurisdiction"], g["regime"])), key=lambda jr: rank.get(jr, 10**6))
@@ -532,17 +556,25 @@ def stress_rows(b: Briefing) -> list[dict]:
         for loss, h in g.groupby("loss_scenario", sort=False):
             cells = {f"{r.jurisdiction} {r.regime}": r for r in h.itertuples(index=False)}
             first = h.iloc[0]
+            got = "" if is_blank(first.get("recovery_rate")) else fmt_pct(first["recovery_rate"])
+            paid = str(first.get("paid_by") or "").replace("_", " ")
             lines.append({
                 "loss": loss, "customer_loss": fmt_money(first["currency"], first["customer_loss"]),
+                "got_back": " ".join(x for x in (got, f"({paid})" if paid and paid != "not stated" else "") if x)
+                            or ("not stated" if paid else ""),
+                "outcome": str(first.get("customer_outcome") or ""),
                 "cells": [{"pct": fmt_pct(cells[k].coverage_ratio) if k in cells else "",
                            "ratio": (None if k not in cells or is_blank(cells[k].coverage_ratio)
                                      else float(cells[k].coverage_ratio)),
                            "title": (f"covered {fmt_money(cells[k].currency, cells[k].covered)}, uncovered "
-                                     f"{fmt_money(cells[k].currency, cells[k].uncovered)}; {cells[k].rule}")
+                                     f"{fmt_money(cells[k].currency, cells[k].uncovered)}, capital floors beside "
+                                     f"the cover {fmt_money(cells[k].currency, cells[k].mandated_capital)}; "
+                                     f"{cells[k].rule}")
                            if k in cells else ""} for k in regimes],
             })
-        out.append({"profile": prof, "regimes": [{"code": j, "regime": r, "color": ch.color_of(j)} for j, r in pairs],
-                    "lines": lines})
+        out.append({"profile": prof, "regimes": [{"code": j, "regime": "all regimes" if r == MARKET else r,
+                                                  "market": r == MARKET, "color": ch.color_of(j)} for j, r in pairs],
+                    "lines": lines, "incidents": any(x["got_back"] for x in lines)})
     return out
 
 

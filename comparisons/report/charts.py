@@ -415,6 +415,9 @@ def _expr_map(mapping: dict[str, str]) -> str:
 
 
 # -- 4. stress coverage ----------------------------------------------------------------------------------
+#: fill of a stress cell whose regime sets no amount ("n/a")
+NA_COLOR = "#d9d9d9"
+
 def _stress_table(data: Any) -> pd.DataFrame:
     table = data if isinstance(data, pd.DataFrame) else getattr(data, "table", None)
     if not isinstance(table, pd.DataFrame) or table.empty:
@@ -423,7 +426,9 @@ def _stress_table(data: Any) -> pd.DataFrame:
 
 
 def stress_data(data: Any, scenario: str | None = None) -> pd.DataFrame:
-    """The table behind :func:`stress_chart`: coverage ratio per profile, loss scenario and regime."""
+    """The table behind :func:`stress_chart`: coverage ratio per profile, loss scenario and regime, each
+    market's stacked row (``regime == "all"``) labelled "all regimes"; ``pct`` is "n/a" where a regime sets
+    no amount (never 0 %)."""
     t = _stress_table(data)
     if "scenario" in t:
         sc = scenario or headline_scenario(t.assign(scenario=t["scenario"].fillna("")))
@@ -433,7 +438,7 @@ def stress_data(data: Any, scenario: str | None = None) -> pd.DataFrame:
     t = t[drawn.astype(bool)]  # a profile with nothing to lose (no client assets) has no panel
     if t.empty:
         raise XjurError("charts: no coverage ratios to chart (no profile holds client assets)")
-    t["regime_label"] = t["jurisdiction"] + " " + t["regime"]
+    t["regime_label"] = t["jurisdiction"] + " " + t["regime"].where(t["regime"] != "all", "all regimes")
     t["ratio"] = t["coverage_ratio"].astype(float)
     t["pct"] = [("n/a" if (r is None or (isinstance(r, float) and math.isnan(r))) else f"{r:.0%}") for r in t["ratio"]]
     t["loss_text"] = [f"{c} {compact(v)}" for c, v in zip(t["currency"], t["customer_loss"])]
@@ -443,10 +448,13 @@ def stress_data(data: Any, scenario: str | None = None) -> pd.DataFrame:
 
 
 def stress_chart(data: Any, scenario: str | None = None, cell: int = 24, columns: int = 2) -> alt.FacetChart:
-    """Share of each incident's customer loss the mandated resources would have covered, per regime.
+    """Share of each incident's customer loss the mandated resources would have covered, per regime and per
+    market (every regime of the market stacked).
 
-    A heat map per profile: rows = loss scenarios (incidents), columns = regimes, colour and label = share
-    covered (0 % red … 100 % green).
+    A heat map per profile: rows = loss scenarios (incidents), columns = regimes and, after each market's
+    regimes, its "all regimes" column; colour and label = share covered (0 % red … 100 % green); grey "n/a"
+    where a regime sets no amount. General capital floors are not cover (see the stress table's
+    ``mandated_capital``).
     """
     t = stress_data(data, scenario)
     regimes = list(dict.fromkeys(t.sort_values("jurisdiction", key=lambda s: s.map(
@@ -466,16 +474,20 @@ def stress_chart(data: Any, scenario: str | None = None, cell: int = 24, columns
                         scale=alt.Scale(domain=[0, 0.5, 1], range=["#d7301f", "#fdd49e", "#1a9850"]),
                         legend=alt.Legend(format=".0%", orient="right", direction="vertical")),
         tooltip=tip)
+    # no amount set by the rule: a grey cell reading "n/a", never a colour of the 0-100 % scale
+    na = base.transform_filter("!isValid(datum.ratio)").mark_rect(
+        stroke="white", strokeWidth=1, color=NA_COLOR).encode(tooltip=tip)
     text = base.mark_text(fontSize=9).encode(
         text="pct:N",
-        color=alt.condition("datum.ratio > 0.25 && datum.ratio < 0.8", alt.value("#222"), alt.value("white")),
+        color=alt.condition("!isValid(datum.ratio) || (datum.ratio > 0.25 && datum.ratio < 0.8)",
+                            alt.value("#222"), alt.value("white")),
         tooltip=tip)
-    layer = alt.layer(heat, text, data=t).properties(width=alt.Step(cell + 14), height=alt.Step(cell - 4))
+    layer = alt.layer(heat, na, text, data=t).properties(width=alt.Step(cell + 14), height=alt.Step(cell - 4))
     chart = layer.facet(facet=alt.Facet("profile:N", sort=list(dict.fromkeys(t["profile"])), title=None,
                                         header=alt.Header(labelOrient="top")), columns=columns)
     return _configure(chart, "How much of a hack each regime would have covered",
-                      "share of the customer loss met by the resources each regime mandates (ring-fenced or not: "
-                      "see the stress table)")
+                      "share of the customer loss met by the resources the rules set aside for customer losses "
+                      "(capital floors not counted; n/a: the rule sets no amount)")
 
 
 # -- 5. sensitivity of the Japanese reserve --------------------------------------------------------------

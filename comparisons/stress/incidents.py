@@ -18,6 +18,13 @@ the free-text columns into numbers, by rules written down here and exposed in th
 - **Wallet.** From the free-text ``wallet_type``: starting with ``hot`` or ``warm`` → ``hot`` (Contract 1
   counts warm and other online storage as hot); starting with ``cold`` → ``cold``; otherwise ``hot`` when the
   text says the keys were online (``online co-signing``), else ``unknown`` (empty, ``n/a``, bare multisig).
+- **Date.** ``date`` as written (``YYYY-MM-DD``, or ``YYYY-MM`` where the sources give no day); ``loss_date``
+  is the day used for the exchange rate: the date itself, or the first day of the month for ``YYYY-MM``
+  (``loss_date_basis`` says which).
+- **What customers got back.** ``recovery_rate`` = ``recovery_rate_pct`` / 100 (NaN where the sources state
+  none; it may exceed 1, e.g. FTX's claims paid above their petition-date value); ``paid_by`` (the firm, a
+  parent, a rescuer, an insolvency estate, the customers, or not stated) is read from ``customer_outcome`` by
+  the packaged ``incident_outcomes.yaml``, each entry quoting the words it rests on (``paid_by_evidence``).
 """
 from __future__ import annotations
 
@@ -48,6 +55,33 @@ class IncidentError(XjurError):
 def incidents_path() -> Path:
     """The packaged copy of the rulebook's incidents.csv."""
     return Path(str(files("comparisons") / "data" / "incidents.csv"))
+
+
+def outcomes_path() -> Path:
+    """The packaged reading of who paid after each incident (``incident_outcomes.yaml``)."""
+    return Path(str(files("comparisons") / "data" / "incident_outcomes.yaml"))
+
+
+PAID_BY: tuple[str, ...] = ("firm", "parent", "rescuer", "insolvency_estate", "customers", "not_stated")
+
+
+def load_outcomes(path: str | Path | None = None) -> pd.DataFrame:
+    """``id, paid_by, paid_by_evidence`` per incident, from ``incident_outcomes.yaml``."""
+    import yaml
+
+    p = Path(path or outcomes_path())
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise IncidentError(f"{p}: cannot read the incident outcomes ({e})") from None
+    rows = []
+    for key, entry in (doc.get("incidents") or {}).items():
+        paid = (entry or {}).get("paid_by", "")
+        if paid not in PAID_BY:
+            raise IncidentError(f"{p}: incidents.{key}, field 'paid_by': {paid!r} is not one of {', '.join(PAID_BY)}"
+                                f"{did_you_mean(str(paid), PAID_BY)}")
+        rows.append({"id": key, "paid_by": paid, "paid_by_evidence": str((entry or {}).get("evidence", ""))})
+    return pd.DataFrame(rows, columns=["id", "paid_by", "paid_by_evidence"])
 
 
 def _raw(path: str) -> pd.DataFrame:
@@ -144,8 +178,9 @@ def load_incidents(loss_point: str = "midpoint", path: str | Path | None = None)
     ``loss_point``); ``loss_amount`` and ``loss_currency`` (the figure a stress test replays: the local amount
     where given, else the USD figure), ``loss_basis``; ``customer_share`` (NaN = unknown),
     ``customer_share_used`` (unknown → 1), ``customer_share_basis``; ``customer_loss`` (= loss_amount ×
-    customer_share_used, in ``loss_currency``); ``wallet`` (hot / cold / unknown). ``loss_point`` is also
-    stored in ``frame.attrs["loss_point"]``.
+    customer_share_used, in ``loss_currency``); ``wallet`` (hot / cold / unknown); ``loss_date`` and
+    ``loss_date_basis`` (the day whose exchange rate applies); ``recovery_rate``; ``paid_by`` and
+    ``paid_by_evidence``. ``loss_point`` is also stored in ``frame.attrs["loss_point"]``.
     """
     if loss_point not in LOSS_POINTS:
         raise IncidentError(f"loss_point {loss_point!r}: use one of {', '.join(LOSS_POINTS)}"
@@ -211,6 +246,24 @@ def load_incidents(loss_point: str = "midpoint", path: str | Path | None = None)
     out["customer_share_basis"] = share_basis
     out["customer_loss"] = loss_amount * share_used
     out["wallet"] = raw["wallet_type"].map(parse_wallet)
+    month_only = raw["date"].str.fullmatch(r"\d{4}-\d{2}")
+    loss_date = pd.to_datetime(raw["date"].where(~month_only, raw["date"] + "-01"), format="%Y-%m-%d",
+                               errors="coerce")
+    if loss_date.isna().any():
+        i = int(np.flatnonzero(loss_date.isna().to_numpy())[0])
+        raise IncidentError(f"{src}: row {i + 1}, field 'date': {raw['date'].iloc[i]!r} is not YYYY-MM-DD or YYYY-MM")
+    out["loss_date"] = loss_date.dt.date
+    out["loss_date_basis"] = np.where(month_only, "first day of the month (the sources give no day)", "the date")
+    rec = pd.to_numeric(raw["recovery_rate_pct"].replace("", np.nan), errors="coerce")
+    bad_rec = rec.isna() & (raw["recovery_rate_pct"] != "")
+    if bad_rec.any():
+        i = int(np.flatnonzero(bad_rec.to_numpy())[0])
+        raise IncidentError(f"{src}: row {i + 1}, field 'recovery_rate_pct': {raw['recovery_rate_pct'].iloc[i]!r} "
+                            "is not a number")
+    out["recovery_rate"] = rec.to_numpy(dtype="float64") / 100.0
+    paid = raw[["id"]].merge(load_outcomes(), on="id", how="left")
+    out["paid_by"] = paid["paid_by"].fillna("not_stated").to_numpy()
+    out["paid_by_evidence"] = paid["paid_by_evidence"].fillna("").to_numpy()
     out.attrs["loss_point"] = loss_point
     out.attrs["source"] = src
     return out

@@ -1,6 +1,8 @@
 """The typer application and the options shared by several commands."""
 from __future__ import annotations
 
+import contextlib
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -16,8 +18,72 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
+
+
+class PipeConsole(Console):
+    """A rich console that ends the program with status 0, not 1, when the reader of its pipe has gone."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        quiet_closed_pipe()
+
+
+console = PipeConsole()
 console_err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"xjur {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version of xjur and exit"),
+) -> None:
+    """Compare what crypto-exchange safeguard rules demand in each market, what it costs, and how much of a hack
+    it would cover."""
+
+
+def command():
+    """The click command of ``app``, with no type shown after a flag (``--in-force-only``, not
+    ``--in-force-only <bool>``): a flag takes no value."""
+    import typer.main
+
+    cmd = typer.main.get_command(app)
+    groups = [cmd]
+    while groups:
+        group = groups.pop()
+        ctx = typer.Context(group, info_name="xjur")
+        for param in group.get_params(ctx):
+            if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                param.metavar = ""
+        groups.extend(getattr(group, "commands", {}).values())
+    return cmd
+
+
+def pipe_closed() -> bool:
+    """Whether click has met a closed stdout (it wraps stdout so that the final flush is silent)."""
+    from typer._click.utils import PacifyFlushWrapper
+
+    return isinstance(sys.stdout, PacifyFlushWrapper)
+
+
+def quiet_closed_pipe() -> None:
+    """The reader of stdout has gone (``xjur compare ... | head -1``): end quietly with status 0 (Python's own
+    recipe: point stdout at devnull so that the flush at exit does not fail again)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
 
 
 class Format(str, Enum):
@@ -68,6 +134,18 @@ def emit(text: str, output: Optional[Path]) -> None:
         console_err.print(f"wrote {output}")
 
 
+@contextlib.contextmanager
+def to_file(output: Optional[Path], width: int = 160):
+    """A rich console writing to ``output`` (then "wrote FILE" on stderr), or the terminal's when None."""
+    if output is None:
+        yield console
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as fh:
+        yield Console(file=fh, width=width)
+    console_err.print(f"wrote {output}", highlight=False)
+
+
 def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160) -> None:
     """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr."""
     if format is Format.json:
@@ -86,8 +164,6 @@ def emit_result(result, format: "Format", output: Optional[Path], print_table, w
 
 
 def sys_stdout_write(text: str) -> None:
-    import sys
-
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

@@ -3,6 +3,9 @@
     from comparisons import compare, load_profiles
     result = compare(load_profiles("examples/profiles.yaml"), jurisdictions=["JP", "EU", "HK"],
                      as_of="2026-11-25", currency="USD", scenarios=["central"])
+
+Also here (loaded on first use): ``sweep`` (one parameter over a grid), ``stress`` and ``load_incidents``
+(past hacks replayed), ``plan`` (multi-market licensing plans), ``charts``.
 """
 from importlib.metadata import PackageNotFoundError, version
 
@@ -35,6 +38,11 @@ def __getattr__(name: str):
         loaded = import_module(f".{module}", __name__)
         return loaded if attr is None else getattr(loaded, attr)
     raise AttributeError(f"module 'comparisons' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every public name, the lazily loaded ones included (tab completion in Jupyter and IPython)."""
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = ["ComparisonResult", "__version__", "compare", "explain", "load_profiles", *_LAZY]

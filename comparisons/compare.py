@@ -25,6 +25,7 @@ from jurisdictions.framework import (
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from .load import load_profiles
+from .overrides import finder, load_overrides, source_label, with_example
 
 
 def parse_date(value: Any) -> dt.date:
@@ -41,17 +42,17 @@ def parse_date(value: Any) -> dt.date:
         raise XjurError(f"as_of {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def load_overrides(parameters: Any) -> ParameterSet | None:
-    """A user's parameter overrides: a path, several paths, or a ParameterSet (None: no overrides)."""
-    if parameters is None:
+def as_list(value: Any) -> list | None:
+    """A bare string (``"JP"``, ``"all"``, ``"JP, EU"``) or a single plug-in object as a list; a list, tuple or
+    other iterable as a list; None stays None. Keeps ``compare(..., jurisdictions="JP")`` from iterating
+    over letters."""
+    if value is None:
         return None
-    if isinstance(parameters, ParameterSet):
-        return parameters
-    paths = [parameters] if isinstance(parameters, (str, Path)) else list(parameters)
-    merged: dict = {}
-    for p in paths:
-        merged.update(load_parameters(p, user_file=True).histories)
-    return ParameterSet(merged, ", ".join(str(p) for p in paths))
+    if isinstance(value, str):
+        return [x.strip() for x in value.split(",") if x.strip()]
+    if hasattr(value, "assess") or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
 
 
 def fx_snapshot(as_of: dt.date, fx: Any = None) -> FxSnapshot:
@@ -337,9 +338,12 @@ def compare(
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
 
+    ``jurisdictions`` and ``scenarios`` take a list or one bare string (``"JP"``, ``"all"``).
     ``as_of`` selects the parameter values and the FX date; ``currency`` is the reference currency of
     ``amount_ref``; ``scenarios`` the Japanese reserve scenarios (``low``, ``central``, ``high`` or ``all``);
-    ``parameters`` a user's parameter file(s) replacing built-in values; ``in_force_only`` leaves proposed
+    ``parameters`` a user's parameter file(s) replacing built-in values, or ``{id: value}`` (each value
+    replaces the parameter's whole history, status ``assumed``; see ``comparisons/overrides.py``);
+    ``in_force_only`` leaves proposed
     regimes out; ``fx`` a rates file (default: the ECB history shipped offline); ``assumptions`` cost
     assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
     funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs/table.py``.
@@ -351,9 +355,9 @@ def compare(
     frame = load_profiles(profiles)
     day = parse_date(as_of)
     ref = str(currency).strip().upper()
-    scen = tuple(check_scenarios(scenarios))
+    scen = tuple(check_scenarios(as_list(scenarios) or []))
     reg = registry if registry is not None else discover()
-    chosen = reg.select(list(jurisdictions) if jurisdictions is not None else None)
+    chosen = reg.select(as_list(jurisdictions))
     if not chosen:
         raise XjurError("no jurisdictions to compare (none installed or none selected)")
     rates = fx_snapshot(day, fx)
@@ -362,13 +366,18 @@ def compare(
     from .costs.assumptions import load_assumptions
     from .costs.funding import load_funding
 
-    cost_assumptions = load_assumptions(assumptions)
+    with with_example("assumptions", "cost_of_capital", 0.10):
+        cost_assumptions = load_assumptions(assumptions)
     funding_mix = load_funding(funding, chosen, known_codes=list(reg.jurisdictions))
-    overrides = load_overrides(parameters)
+    installed = {**reg.jurisdictions, **{c.code: c for c in chosen}}
+    overrides = None
+    if parameters is not None:
+        builtin = {code: j.parameters() for code, j in installed.items()}
+        overrides = load_overrides(parameters, finder(builtin))
     if overrides is not None:
         known = set()
-        for j in {**reg.jurisdictions, **{c.code: c for c in chosen}}.values():
-            known |= set(j.parameters().ids())
+        for pset in builtin.values():
+            known |= set(pset.ids())
         unknown = [pid for pid in overrides.ids() if pid not in known]
         if unknown:
             raise ParameterError(
@@ -523,7 +532,7 @@ def _cite_overrides(rows: pd.DataFrame, j: Any, overrides: ParameterSet) -> pd.D
             continue
         mask = ((rows["obligation"] == spec.id) & (rows["regime"] == spec.regime)).to_numpy()
         rows["citation"] = _append_where(rows["citation"], mask,
-                                         f"; {', '.join(used)} from user file {overrides.origin}")
+                                         f"; {', '.join(used)} from {source_label(overrides.origin)}")
     return rows
 
 

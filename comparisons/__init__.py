@@ -42,7 +42,7 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     """Every public name, the lazily loaded ones included (tab completion in Jupyter and IPython)."""
-    return sorted(set(globals()) | set(__all__))
+    return sorted(__all__)
 
 
 __all__ = ["ComparisonResult", "__version__", "compare", "explain", "load_profiles", *_LAZY]

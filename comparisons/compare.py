@@ -25,6 +25,7 @@ from jurisdictions.framework import (
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from .load import load_profiles
+from .tables import categorical_columns, tidy_floats
 from .overrides import finder, load_overrides, source_label, with_example
 
 
@@ -115,13 +116,25 @@ class ComparisonResult:
     def obligations(self) -> pd.DataFrame:
         """The Contract 2 table, every column (``basis`` rendered: on a million profiles this takes tens of
         seconds and gigabytes, which is why a large batch renders it only when asked, with a progress bar
-        on a terminal)."""
+        on a terminal).
+
+        ``amount`` is in the row's ``currency`` (the jurisdiction's), ``amount_ref`` in the comparison's
+        reference currency (``self.currency``). Text columns are plain strings: this is the full-text twin of
+        :attr:`amounts`, whose text columns are categoricals (see ``comparisons/tables.py``).
+        Rows of Japan's reserve come once per scenario asked for: alternatives, not parts of one total, so
+        sum amounts within one scenario (``ob[ob["scenario"].isin(["", "central"])]``), never across them.
+        """
         if not self.text_deferred:
             return self.rows
         frames = self._per_market("basis lines", lambda j, local: assessed_rows(
             j, local, self.as_of, self.scenarios, self.parameters[j.code], self.overrides, self.in_force_only,
             self.fx.rate(j.currency, self.currency)))
         return concat_obligations(list(frames.values()), consume=True)
+
+    @functools.cached_property
+    def _profile_dtype(self) -> pd.CategoricalDtype:
+        """The batch's profile names as a categorical dtype, in input order (the ``profile`` column's)."""
+        return profile_dtype(self.profiles["name"])
 
     def _per_market(self, what: str, run: Callable[[Any, pd.DataFrame], Any]) -> dict[str, Any]:
         """``run(jurisdiction, profiles in its currency)`` for every market, with a progress bar: how a
@@ -138,8 +151,8 @@ class ComparisonResult:
         """The obligations without ``basis``, text columns as Categoricals (``profile`` coded by the
         profile's position): what the batch path computes, small in memory, fast to group and filter."""
         if self.text_deferred:
-            return self.rows
-        return compact_table(self.rows, profile_dtype(self.profiles["name"]))
+            return categorical_columns(self.rows, self._profile_dtype)
+        return compact_table(self.rows, self._profile_dtype)
 
     def plain_amounts(self, profiles: int | None = None) -> pd.DataFrame:
         """The obligations without ``basis``, text columns as plain strings (for code that joins or searches
@@ -149,10 +162,10 @@ class ComparisonResult:
             ob = self.obligations.drop(columns=["basis"])
             if profiles is not None and len(self.profiles) > profiles:
                 ob = ob[ob["profile"].isin(self.profiles["name"].iloc[:profiles])]
-            return ob
-        ob = self.amounts
-        if profiles is not None and len(self.profiles) > profiles:
-            ob = ob[ob["profile"].cat.codes.to_numpy() < profiles]
+        else:
+            ob = self.amounts
+            if profiles is not None and len(self.profiles) > profiles:
+                ob = ob[ob["profile"].cat.codes.to_numpy() < profiles]
         return ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
 
     @functools.cached_property
@@ -166,12 +179,27 @@ class ComparisonResult:
         for j in self.jurisdictions:
             out.extend(notes.get(j.code, ()))
             out.extend(proposal_notes(j, self.in_force_only))
+        out.extend(self._input_notes())
         return tuple(out)
+
+    def _input_notes(self) -> list[dict]:
+        """Optional fields taken as 0 and incidents after ``as_of`` (see ``comparisons/input_notes.py``)."""
+        from .input_notes import default_notes, late_incident_warnings
+
+        masks, exact = self.extras.get("defaulted", ({}, False))
+        out = default_notes(masks, exact, self.profiles["name"], self.jurisdictions, self.rows)
+        out.extend(late_incident_warnings(self.extras.get("incidents", ()), self.as_of, self.profiles,
+                                          self.jurisdictions))
+        return out
 
     # -- costs (comparisons/costs/table.py) ----------------------------------------------------------------
     @functools.cached_property
     def costs(self) -> pd.DataFrame:
-        """Annual cost of each obligation per funding form of its cheapest (or the user's) mix."""
+        """Annual cost of each obligation per funding form of its cheapest (or the user's) mix.
+
+        ``funded_amount`` and ``annual_cost`` are in the row's ``currency`` (the jurisdiction's);
+        ``funded_amount_ref`` and ``annual_cost_ref`` in ``ref_currency``. Rows of Japan's reserve come once
+        per scenario: sum costs within one scenario, never across scenarios. Text columns are categoricals."""
         from .costs.assumptions import CostAssumptions, load_assumptions
         from .costs.table import cost_table
 
@@ -180,19 +208,25 @@ class ComparisonResult:
         if bar is not None:
             bar.add_task(f"costs: {len(self.rows):,} obligation rows", total=None)
         try:
-            return cost_table(self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
-                              currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
-                              parameters=self.parameters, funding=self.funding)
+            return categorical_columns(cost_table(
+                self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of, currency=self.currency,
+                assumptions=CostAssumptions.read(pset, self.as_of), parameters=self.parameters, funding=self.funding),
+                self._profile_dtype)
         finally:
             if bar is not None:
                 bar.stop()
 
     def cost_summary(self, expand_scenarios: bool = False) -> pd.DataFrame:
-        """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume."""
+        """Per profile and jurisdiction (and reserve scenario): resources tied up, annual cost, bp of volume.
+
+        ``resources_tied_up``, ``insured`` and ``annual_cost`` are in ``currency`` (the market's); the
+        ``*_ref`` columns in ``ref_currency``. One row per reserve scenario where the market has one: each row
+        is a whole alternative, so do not add up rows of different scenarios (pick one, e.g. ``central``).
+        Text columns are categoricals."""
         from .costs.summary import cost_summary
 
-        return cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
-                            expand_scenarios=expand_scenarios)
+        return categorical_columns(cost_summary(self.costs, self.profiles, self.fx, self.currency, self.scenarios,
+                                                expand_scenarios=expand_scenarios), self._profile_dtype)
 
     # -- views ---------------------------------------------------------------------------------------
     def side_by_side(self, value: str = "amount_ref") -> pd.DataFrame:
@@ -252,8 +286,20 @@ class ComparisonResult:
             text = text.replace(f'"@@xjur-table:{k}@@"', table, 1)
         return text
 
-    def to_csv(self, path: str | Path | None = None) -> str | None:
-        return self.obligations.to_csv(path, index=False)
+    def to_csv(self, path: str | Path | None = None, table: str = "obligations") -> str | None:
+        """One table as CSV (floats without binary noise): ``obligations`` (Contract 2), ``costs`` or
+        ``summary`` (:meth:`cost_summary`, reserve scenarios one by one)."""
+        return tidy_floats(self.table(table)).to_csv(path, index=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A public table by name: ``obligations``, ``costs`` or ``summary`` (the cost summary)."""
+        if name == "obligations":
+            return self.obligations
+        if name == "costs":
+            return self.costs
+        if name == "summary":
+            return self.cost_summary()
+        raise XjurError(f"unknown table {name!r}: use obligations, costs or summary{did_you_mean(name, TABLES)}")
 
     def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
         """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
@@ -270,11 +316,15 @@ class ComparisonResult:
                 f"as_of={self.as_of}, currency={self.currency}, {len(self.rows)} obligation rows)")
 
 
+#: the tables ``to_csv`` and ``xjur compare --format csv --table`` write
+TABLES: tuple[str, ...] = ("obligations", "costs", "summary")
+
+
 def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None) -> str:
     """A table as a JSON array of row objects, as :func:`records` gives them: NaN (and ±inf) → null,
     ``;``-joined list columns → lists; floats to 15 decimal places (a relative difference of 1e-16 at most
     from the shortest repr of amounts of a currency unit or more)."""
-    out = frame.copy(deep=False)
+    out = tidy_floats(frame)
     for c in list_columns:
         codes, uniq = pd.factorize(out[c].astype(object).fillna(""))
         lists = np.empty(len(uniq), dtype=object)
@@ -286,6 +336,7 @@ def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: 
 def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:
     """Rows as JSON-ready dicts: NaN → None, ``;``-joined list columns → lists."""
     out = []
+    frame = tidy_floats(frame)
     cols = list(frame.columns)
     for row in frame.itertuples(index=False, name=None):
         rec = {}
@@ -352,7 +403,10 @@ def compare(
     renders the ``basis`` lines and per-profile notes only when read (default: for batches of
     ``DEFER_TEXT_MIN_PROFILES`` profiles or more); the numbers are the same either way.
     """
+    from .input_notes import defaulted, late_incidents
+
     frame = load_profiles(profiles)
+    inputs = {"defaulted": defaulted(profiles, frame), "incidents": late_incidents(profiles, frame)}
     day = parse_date(as_of)
     ref = str(currency).strip().upper()
     scen = tuple(check_scenarios(as_list(scenarios) or []))
@@ -425,7 +479,7 @@ def compare(
         rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=tuple(chosen),
         parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
         fx_warnings=tuple(fx_warnings), overrides=overrides, in_force_only=in_force_only,
-        assumptions=cost_assumptions, funding=funding_mix,
+        assumptions=cost_assumptions, funding=funding_mix, extras=inputs,
     )
 
 

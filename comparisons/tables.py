@@ -1,0 +1,96 @@
+"""The dtype and number policy of every public table (issue 18, item 10).
+
+**Text columns are categoricals** in the tables a user computes with: ``result.amounts``, ``result.costs``,
+``result.cost_summary()`` (and the stress table, whose module is to apply the same function). One dtype, so
+that a join, a ``groupby`` or a ``concat`` behaves the same on each table. The one exception is
+``result.obligations``, the full-text Contract 2 table (with each row's ``basis`` line): its text columns
+are plain strings, and ``result.amounts`` is the same rows with the categoricals.
+
+- ``profile`` is coded by the profile's position in the batch (its categories are the batch's profile names,
+  in input order: sorting or grouping by profile keeps the input order);
+- every other text column keeps its categories in order of first appearance (``jurisdiction`` in the
+  comparison's market order, ``scenario`` as asked);
+- an empty text (Contract 2's ``scenario`` of a row without scenarios, an empty ``reason``) is the category
+  ``""``, never NaN: it stays ``""`` in CSV and JSON;
+- numbers stay float64 (amounts in the currency its column or the ``currency`` / ``ref_currency`` column
+  names: ``amount``, ``annual_cost`` … local; ``amount_ref``, ``annual_cost_ref`` … reference currency),
+  flags stay bool.
+
+A categorical compares with ``==`` and ``isin``, and answers ``.str``; to join text with ``+`` or to
+write to a system that wants plain strings, ``frame.astype({c: str for c in frame.select_dtypes("category")})``
+(or ``result.plain_amounts()`` for the obligations).
+
+**Floats in CSV and JSON** are written rounded to 15 significant digits (:func:`tidy_floats`): a double
+holds 15.95, so this drops only binary noise (``262955999.99999997`` → ``262956000``), keeps cents on amounts
+up to 10^13 and keeps every ratio as computed to 15 digits.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jurisdictions.framework.obligations import categorical_text
+
+#: significant digits kept when floats are written to CSV or JSON
+SIGNIFICANT_DIGITS = 15
+
+
+def _is_text(dtype) -> bool:
+    return not isinstance(dtype, pd.CategoricalDtype) and (dtype == object or pd.api.types.is_string_dtype(dtype))
+
+
+def categorical_columns(frame: pd.DataFrame, profiles: pd.CategoricalDtype | None = None) -> pd.DataFrame:
+    """``frame`` with the text-column policy applied (see the module docstring); the input is unchanged.
+
+    ``profiles``: the batch's profile dtype (``jurisdictions.framework.profile_dtype``) for the ``profile``
+    column; without it, ``profile`` is coded in order of appearance like the other text columns.
+    """
+    changes = {}
+    for c in frame.columns:
+        col = frame[c]
+        if c == "profile" and profiles is not None and not (isinstance(col.dtype, pd.CategoricalDtype)
+                                                            and col.dtype == profiles):
+            changes[c] = pd.Categorical(col.astype(object), dtype=profiles)
+        elif _is_text(col.dtype):
+            values = col.to_numpy(dtype=object)
+            if len(values) and pd.isna(values).any():  # an empty text is "", never NaN
+                values = np.where(pd.isna(values), "", values)
+            changes[c] = categorical_text(values, len(values))
+    if not changes:
+        return frame
+    out = frame.copy(deep=False)
+    for c, v in changes.items():
+        out[c] = pd.Series(v, index=frame.index) if not isinstance(v, pd.Series) else v
+    return out
+
+
+def tidy_floats(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:
+    """Every float column rounded to ``digits`` significant digits (vectorised; NaN and ±inf unchanged), for
+    writing CSV and JSON without binary noise. The input is unchanged."""
+    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+    if not floats:
+        return frame
+    out = frame.copy(deep=False)
+    for c in floats:
+        out[c] = round_significant(frame[c].to_numpy(dtype="float64"), digits)
+    return out
+
+
+def round_significant(x: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant digits: 0.1 + 0.2 → 0.3, 262955999.99999997 → 262956000.0."""
+    x = np.asarray(x, dtype="float64")
+    out = x.copy()
+    ok = np.isfinite(x) & (x != 0)
+    if not ok.any():
+        return out
+    v = x[ok]
+    exp = np.floor(np.log10(np.abs(v))).astype(np.int64)
+    shift = digits - 1 - exp  # decimal places to keep
+    up = shift >= 0  # scale by an exact power of ten, round, scale back (one correctly rounded division)
+    r = np.empty_like(v)
+    p = 10.0 ** np.clip(shift[up], 0, 308)
+    r[up] = np.rint(v[up] * p) / p
+    q = 10.0 ** np.clip(-shift[~up], 0, 308)
+    r[~up] = np.rint(v[~up] / q) * q
+    out[ok] = np.where(np.isfinite(r), r, v)
+    return out

@@ -102,6 +102,17 @@ InForceOnlyOpt = typer.Option(False, "--in-force-only", help="Leave proposed reg
 FxRatesOpt = typer.Option(None, "--fx-rates", help="CSV of rates (currency,per_eur[,date]) instead of the ECB history")
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal")
+
+
+class TableName(str, Enum):
+    obligations = "obligations"
+    costs = "costs"
+    summary = "summary"
+
+
+TableOpt = typer.Option(None, "--table", metavar="TABLE", help="The table --format csv writes: obligations (Contract 2), costs (per "
+                                              "obligation and funding form) or summary (per profile and market); "
+                                              "default: obligations (plan: summary)")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="YAML file of cost assumptions replacing built-in ones "
                                                          "(cost of capital, yields, insurance rates, capacity; repeatable)")
 FundingOpt = typer.Option(None, "--funding", help="YAML file fixing the funding mix: shares per jurisdiction / "
@@ -146,13 +157,21 @@ def to_file(output: Optional[Path], width: int = 160):
     console_err.print(f"wrote {output}", highlight=False)
 
 
-def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160) -> None:
-    """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr."""
+def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160,
+                table: Optional["TableName"] = None) -> None:
+    """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr (JSON
+    carries them in its ``warnings`` key instead). ``table``: which table CSV holds (``--table``)."""
+    if table is not None and format is not Format.csv:
+        from jurisdictions.framework import XjurError
+
+        raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} "
+                        "shows every table)")
     if format is Format.json:
         emit(result.to_json(), output)
         return
     if format is Format.csv:
-        emit(result.to_csv(), output)
+        emit(result.to_csv(table=table.value) if table is not None else result.to_csv(), output)
+        print_warnings(result.warnings)
         return
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)

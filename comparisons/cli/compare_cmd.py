@@ -8,7 +8,7 @@ import typer
 
 from .app import (
     AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
-    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, app, compare_kwargs, console, cost_kwargs, emit_result,
+    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, TableName, TableOpt, app, compare_kwargs, console, cost_kwargs, emit_result,
 )
 
 
@@ -49,6 +49,7 @@ def compare_command(
     funding: Optional[Path] = FundingOpt,
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
+    table: Optional[TableName] = TableOpt,
 ) -> None:
     """Compare what each jurisdiction demands of the same profiles."""
     from ..compare import compare
@@ -56,4 +57,4 @@ def compare_command(
     result = compare([str(p) for p in profiles],
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
-    emit_result(result, format, output, print_result_table)
+    emit_result(result, format, output, print_result_table, table=table)

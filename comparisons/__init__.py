@@ -7,7 +7,9 @@
 Also here (loaded on first use): ``sweep`` (one parameter over a grid), ``stress`` and ``load_incidents``
 (past hacks replayed), ``plan`` (multi-market licensing plans), ``charts``.
 """
+import sys
 from importlib.metadata import PackageNotFoundError, version
+from types import ModuleType
 
 from .compare import ComparisonResult, compare
 from .explain import explain
@@ -38,6 +40,25 @@ def __getattr__(name: str):
         loaded = import_module(f".{module}", __name__)
         return loaded if attr is None else getattr(loaded, attr)
     raise AttributeError(f"module 'comparisons' has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """``comparisons.stress`` is the function, also once the subpackage of the same name is imported (the import
+    system then sets the package attribute to the subpackage: that assignment is ignored here). The subpackage
+    stays importable by its dotted name (``from comparisons.stress import replay``)."""
+
+    @property
+    def stress(self):
+        from .stress import stress
+
+        return stress
+
+    @stress.setter
+    def stress(self, _module) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

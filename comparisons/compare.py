@@ -25,7 +25,7 @@ from jurisdictions.framework import (
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from .load import load_profiles
-from .tables import categorical_columns, tidy_floats
+from .tables import categorical_columns, shortest_json_numbers, tidy_floats
 from .overrides import finder, load_overrides, source_label, with_example
 
 
@@ -322,15 +322,16 @@ TABLES: tuple[str, ...] = ("obligations", "costs", "summary")
 
 def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None) -> str:
     """A table as a JSON array of row objects, as :func:`records` gives them: NaN (and ±inf) → null,
-    ``;``-joined list columns → lists; floats to 15 decimal places (a relative difference of 1e-16 at most
-    from the shortest repr of amounts of a currency unit or more)."""
+    ``;``-joined list columns → lists; floats rounded to 15 significant digits and written in their shortest
+    form (``comparisons/tables.py``)."""
     out = tidy_floats(frame)
     for c in list_columns:
         codes, uniq = pd.factorize(out[c].astype(object).fillna(""))
         lists = np.empty(len(uniq), dtype=object)
         lists[:] = [[x for x in str(u).split(";") if x] for u in uniq]
         out[c] = lists[codes] if len(codes) else []
-    return out.to_json(orient="records", force_ascii=False, double_precision=15, indent=indent)
+    return shortest_json_numbers(out.to_json(orient="records", force_ascii=False, double_precision=15,
+                                             indent=indent))
 
 
 def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:

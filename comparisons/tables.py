@@ -26,6 +26,8 @@ up to 10^13 and keeps every ratio as computed to 15 digits.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -86,11 +88,27 @@ def round_significant(x: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.nda
     v = x[ok]
     exp = np.floor(np.log10(np.abs(v))).astype(np.int64)
     shift = digits - 1 - exp  # decimal places to keep
-    up = shift >= 0  # scale by an exact power of ten, round, scale back (one correctly rounded division)
+    # powers of ten up to 1e22 are exact doubles: scale, round to an integer, scale back (one correctly
+    # rounded operation); magnitudes beyond that (below 1e-8 or above 1e37) go through text
+    up = (shift >= 0) & (shift <= 22)
+    down = (shift < 0) & (shift >= -22)
     r = np.empty_like(v)
-    p = 10.0 ** np.clip(shift[up], 0, 308)
+    p = 10.0 ** shift[up]
     r[up] = np.rint(v[up] * p) / p
-    q = 10.0 ** np.clip(-shift[~up], 0, 308)
-    r[~up] = np.rint(v[~up] / q) * q
-    out[ok] = np.where(np.isfinite(r), r, v)
+    q = 10.0 ** -shift[down]
+    r[down] = np.rint(v[down] / q) * q
+    rare = ~(up | down)
+    r[rare] = [float(f"{a:.{digits}g}") for a in v[rare]]
+    out[ok] = r
     return out
+
+
+#: a number in JSON text written with more than 15 significant digits (pandas' writer prints a fixed count
+#: of decimals, which shows a double's binary expansion: 63592.896174863402848)
+_LONG_NUMBER = re.compile(r"(?<![\w.\"-])-?(?=[\d.]{17,})\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.\"])")
+
+
+def shortest_json_numbers(text: str) -> str:
+    """JSON text with each long number rewritten in the shortest form that reads back as the same double
+    (the floats were rounded by :func:`tidy_floats` first, so that form has at most 15 digits)."""
+    return _LONG_NUMBER.sub(lambda m: repr(float(m.group(0))), text)

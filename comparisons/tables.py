@@ -50,20 +50,32 @@ def categorical_columns(frame: pd.DataFrame, profiles: pd.CategoricalDtype | Non
     changes = {}
     for c in frame.columns:
         col = frame[c]
-        if c == "profile" and profiles is not None and not (isinstance(col.dtype, pd.CategoricalDtype)
-                                                            and col.dtype == profiles):
-            changes[c] = pd.Categorical(col.astype(object), dtype=profiles)
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            if c == "profile" and profiles is not None and col.dtype != profiles:
+                changes[c] = _recode(col.cat.codes.to_numpy(), col.cat.categories, profiles)
+        elif c == "profile" and profiles is not None and _is_text(col.dtype):
+            changes[c] = pd.Categorical(col.to_numpy(dtype=object), dtype=profiles)  # one lookup per row
         elif _is_text(col.dtype):
-            values = col.to_numpy(dtype=object)
-            if len(values) and pd.isna(values).any():  # an empty text is "", never NaN
-                values = np.where(pd.isna(values), "", values)
-            changes[c] = categorical_text(values, len(values))
+            codes, uniques = pd.factorize(col, use_na_sentinel=False)  # one hash pass; NaN a value of its own
+            uniques = pd.Index(["" if pd.isna(u) else u for u in uniques], dtype=object)  # "" never NaN
+            cats = uniques.unique()  # a NaN that became "" beside a "" already there: one category
+            if len(cats) < len(uniques):
+                codes = cats.get_indexer(uniques)[codes]
+            changes[c] = pd.Categorical.from_codes(codes, categories=cats, validate=False)
     if not changes:
         return frame
     out = frame.copy(deep=False)
     for c, v in changes.items():
         out[c] = pd.Series(v, index=frame.index) if not isinstance(v, pd.Series) else v
     return out
+
+
+def _recode(codes: np.ndarray, categories: pd.Index, profiles: pd.CategoricalDtype) -> pd.Categorical:
+    """Codes over ``categories`` re-expressed over the batch's profile dtype (one lookup per category)."""
+    where = profiles.categories.get_indexer(categories)
+    if (where < 0).any():
+        raise ValueError("a table names a profile that is not in the batch")
+    return pd.Categorical.from_codes(where[codes], dtype=profiles, validate=False)
 
 
 def tidy_floats(frame: pd.DataFrame, digits: int = SIGNIFICANT_DIGITS) -> pd.DataFrame:

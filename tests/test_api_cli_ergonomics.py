@@ -401,3 +401,17 @@ def test_readme_says_how_to_run_xjur_after_make_demo():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     top = readme[:readme.index("## Use")]
     assert ".venv/bin/xjur" in top and "source .venv/bin/activate" in top
+
+
+@given(st.lists(st.one_of(st.sampled_from(["", "JP", "EU", "central"]), st.none(), st.text(max_size=4)),
+                min_size=1, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_the_text_policy_keeps_every_value_and_never_gives_nan(values):
+    from comparisons.tables import categorical_columns
+
+    frame = pd.DataFrame({"t": pd.Series(values, dtype=object), "x": np.arange(len(values), dtype="float64")})
+    out = categorical_columns(frame)
+    assert isinstance(out["t"].dtype, pd.CategoricalDtype) and out["x"].dtype == "float64"
+    assert list(out["t"].astype(object)) == ["" if v is None else v for v in values]  # None → "", rest as given
+    assert list(out["t"].cat.categories) == list(dict.fromkeys("" if v is None else v for v in values))
+    assert list(frame["t"]) == values  # the input unchanged

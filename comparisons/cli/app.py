@@ -67,10 +67,9 @@ def command():
 
 
 def pipe_closed() -> bool:
-    """Whether click has met a closed stdout (it wraps stdout so that the final flush is silent)."""
-    from typer._click.utils import PacifyFlushWrapper
-
-    return isinstance(sys.stdout, PacifyFlushWrapper)
+    """Whether click has met a closed stdout (it then wraps stdout in its ``PacifyFlushWrapper`` so that the
+    final flush is silent; the class is looked up by name, as typer vendors click in some versions)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
 
 
 def quiet_closed_pipe() -> None:

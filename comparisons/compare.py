@@ -26,6 +26,8 @@ from jurisdictions.framework import (
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from .load import load_profiles
+from .tables import categorical_columns, shortest_json_numbers, tidy_floats
+from .overrides import finder, load_overrides, source_label, with_example
 
 
 def parse_date(value: Any) -> dt.date:
@@ -42,17 +44,17 @@ def parse_date(value: Any) -> dt.date:
         raise XjurError(f"as_of {value!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def load_overrides(parameters: Any) -> ParameterSet | None:
-    """A user's parameter overrides: a path, several paths, or a ParameterSet (None: no overrides)."""
-    if parameters is None:
+def as_list(value: Any) -> list | None:
+    """A bare string (``"JP"``, ``"all"``, ``"JP, EU"``) or a single plug-in object as a list; a list, tuple or
+    other iterable as a list; None stays None. Keeps ``compare(..., jurisdictions="JP")`` from iterating
+    over letters."""
+    if value is None:
         return None
-    if isinstance(parameters, ParameterSet):
-        return parameters
-    paths = [parameters] if isinstance(parameters, (str, Path)) else list(parameters)
-    merged: dict = {}
-    for p in paths:
-        merged.update(load_parameters(p, user_file=True).histories)
-    return ParameterSet(merged, ", ".join(str(p) for p in paths))
+    if isinstance(value, str):
+        return [x.strip() for x in value.split(",") if x.strip()]
+    if hasattr(value, "assess") or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
 
 
 def fx_snapshot(as_of: dt.date, fx: Any = None) -> FxSnapshot:
@@ -140,7 +142,14 @@ class ComparisonResult:
     def obligations(self) -> pd.DataFrame:
         """The Contract 2 table, every column (``basis`` rendered: on a million profiles this takes tens of
         seconds and gigabytes, which is why a large batch renders it only when asked, with a progress bar
-        on a terminal)."""
+        on a terminal).
+
+        ``amount`` is in the row's ``currency`` (the jurisdiction's), ``amount_ref`` in the comparison's
+        reference currency (``self.currency``). Text columns are plain strings: this is the full-text twin of
+        :attr:`amounts`, whose text columns are categoricals (see ``comparisons/tables.py``).
+        Rows of Japan's reserve come once per scenario asked for: alternatives, not parts of one total, so
+        sum amounts within one scenario (``ob[ob["scenario"].isin(["", "central"])]``), never across them.
+        """
         if not self.text_deferred:
             return self.rows
         frames = self._per_market("basis lines", lambda j, local: self._rendered(j.code) if j.code in self.evaluations
@@ -160,6 +169,11 @@ class ComparisonResult:
         part = part.assign(basis=basis if keep is None else basis[keep])
         return part[list(COLUMNS)].reset_index(drop=True)
 
+    @functools.cached_property
+    def _profile_dtype(self) -> pd.CategoricalDtype:
+        """The batch's profile names as a categorical dtype, in input order (the ``profile`` column's)."""
+        return profile_dtype(self.profiles["name"])
+
     def _per_market(self, what: str, run: Callable[[Any, pd.DataFrame], Any]) -> dict[str, Any]:
         """``run(jurisdiction, profiles in its currency)`` for every market, with a progress bar: how a
         deferred batch renders its text (a declared market from its evaluation, a plug-in written against the
@@ -176,8 +190,8 @@ class ComparisonResult:
         """The obligations without ``basis``, text columns as Categoricals (``profile`` coded by the
         profile's position): what the batch path computes, small in memory, fast to group and filter."""
         if self.text_deferred:
-            return self.rows
-        return compact_table(self.rows, profile_dtype(self.profiles["name"]))
+            return categorical_columns(self.rows, self._profile_dtype)
+        return compact_table(self.rows, self._profile_dtype)
 
     def plain_amounts(self, profiles: int | None = None) -> pd.DataFrame:
         """The obligations without ``basis``, text columns as plain strings (for code that joins or searches
@@ -187,10 +201,10 @@ class ComparisonResult:
             ob = self.obligations.drop(columns=["basis"])
             if profiles is not None and len(self.profiles) > profiles:
                 ob = ob[ob["profile"].isin(self.profiles["name"].iloc[:profiles])]
-            return ob
-        ob = self.amounts
-        if profiles is not None and len(self.profiles) > profiles:
-            ob = ob[ob["profile"].cat.codes.to_numpy() < profiles]
+        else:
+            ob = self.amounts
+            if profiles is not None and len(self.profiles) > profiles:
+                ob = ob[ob["profile"].cat.codes.to_numpy() < profiles]
         return ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
 
     @functools.cached_property
@@ -204,12 +218,27 @@ class ComparisonResult:
         for j in self.jurisdictions:
             out.extend(notes.get(j.code, ()))
             out.extend(proposal_notes(j, self.in_force_only, self.as_of))
+        out.extend(self._input_notes())
         return tuple(out)
+
+    def _input_notes(self) -> list[dict]:
+        """Optional fields taken as 0 and incidents after ``as_of`` (see ``comparisons/input_notes.py``)."""
+        from .input_notes import default_notes, late_incident_warnings
+
+        masks, exact = self.extras.get("defaulted", ({}, False))
+        out = default_notes(masks, exact, self.profiles["name"], self.jurisdictions, self.rows)
+        out.extend(late_incident_warnings(self.extras.get("incidents", ()), self.as_of, self.profiles,
+                                          self.jurisdictions))
+        return out
 
     # -- costs (comparisons/costs/table.py) ----------------------------------------------------------------
     @functools.cached_property
     def costs(self) -> pd.DataFrame:
-        """Annual cost of each obligation per funding form of its cheapest (or the user's) mix."""
+        """Annual cost of each obligation per funding form of its cheapest (or the user's) mix.
+
+        ``funded_amount`` and ``annual_cost`` are in the row's ``currency`` (the jurisdiction's);
+        ``funded_amount_ref`` and ``annual_cost_ref`` in ``ref_currency``. Rows of Japan's reserve come once
+        per scenario: sum costs within one scenario, never across scenarios. Text columns are categoricals."""
         from .costs.assumptions import CostAssumptions, load_assumptions
         from .costs.table import cost_table
 
@@ -218,9 +247,10 @@ class ComparisonResult:
         if bar is not None:
             bar.add_task(f"costs: {len(self.rows):,} obligation rows", total=None)
         try:
-            return cost_table(self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of,
-                              currency=self.currency, assumptions=CostAssumptions.read(pset, self.as_of),
-                              parameters=self.parameters, funding=self.funding)
+            return categorical_columns(cost_table(
+                self.amounts, self.jurisdictions, self.profiles, fx=self.fx, as_of=self.as_of, currency=self.currency,
+                assumptions=CostAssumptions.read(pset, self.as_of), parameters=self.parameters, funding=self.funding),
+                self._profile_dtype)
         finally:
             if bar is not None:
                 bar.stop()
@@ -233,6 +263,11 @@ class ComparisonResult:
         (``annual_cost_low_ref``, ``annual_cost_high_ref``); ``licence`` adds the market's licensing and
         compliance costs as their own columns (``licence_*``, never added into ``annual_cost``). Both default
         to on for batches below ``DEFER_TEXT_MIN_PROFILES`` profiles (a large batch costs at ``central`` only).
+
+        ``resources_tied_up``, ``insured`` and ``annual_cost`` are in ``currency`` (the market's); the
+        ``*_ref`` columns in ``ref_currency``. One row per reserve scenario where the market has one: each row
+        is a whole alternative, so do not add up rows of different scenarios (pick one, e.g. ``central``).
+        Text columns are categoricals.
         """
         from .costs.summary import cost_summary, with_licence, with_ranges
 
@@ -245,7 +280,7 @@ class ComparisonResult:
                                     for s in ("low", "high")})
         if small if licence is None else licence:
             out = with_licence(out, self.licence_costs())
-        return out
+        return categorical_columns(out, self._profile_dtype)
 
     def costs_under(self, assumption_set: str = "central", vary: dict | None = None) -> pd.DataFrame:
         """The cost table under another assumption set (``low``/``central``/``high``), or with the assumptions
@@ -368,11 +403,22 @@ class ComparisonResult:
             text = text.replace(f'"@@xjur-table:{k}@@"', table, 1)
         return text
 
-    def to_csv(self, path: str | Path | None = None) -> str | None:
-        """The table as CSV, text cells made inert for spreadsheets (``report/safe_text.py``)."""
+    def to_csv(self, path: str | Path | None = None, table: str = "obligations") -> str | None:
+        """One table as CSV (floats without binary noise, text cells made inert for spreadsheets by
+        ``report/safe_text.py``): ``obligations`` (Contract 2), ``costs`` or ``summary`` (:meth:`cost_summary`,
+        reserve scenarios one by one)."""
         from .report.safe_text import to_csv
 
-        return to_csv(self.obligations, path)
+        return to_csv(tidy_floats(self.table(table)), path)
+    def table(self, name: str) -> pd.DataFrame:
+        """A public table by name: ``obligations``, ``costs`` or ``summary`` (the cost summary)."""
+        if name == "obligations":
+            return self.obligations
+        if name == "costs":
+            return self.costs
+        if name == "summary":
+            return self.cost_summary()
+        raise XjurError(f"unknown table {name!r}: use obligations, costs or summary{did_you_mean(name, TABLES)}")
 
     def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
         """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
@@ -389,22 +435,28 @@ class ComparisonResult:
                 f"as_of={self.as_of}, currency={self.currency}, {len(self.rows)} obligation rows)")
 
 
+#: the tables ``to_csv`` and ``xjur compare --format csv --table`` write
+TABLES: tuple[str, ...] = ("obligations", "costs", "summary")
+
+
 def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None) -> str:
     """A table as a JSON array of row objects, as :func:`records` gives them: NaN (and ±inf) → null,
-    ``;``-joined list columns → lists; floats to 15 decimal places (a relative difference of 1e-16 at most
-    from the shortest repr of amounts of a currency unit or more)."""
-    out = frame.copy(deep=False)
+    ``;``-joined list columns → lists; floats rounded to 15 significant digits and written in their shortest
+    form (``comparisons/tables.py``)."""
+    out = tidy_floats(frame)
     for c in list_columns:
         codes, uniq = pd.factorize(out[c].astype(object).fillna(""))
         lists = np.empty(len(uniq), dtype=object)
         lists[:] = [[x for x in str(u).split(";") if x] for u in uniq]
         out[c] = lists[codes] if len(codes) else []
-    return out.to_json(orient="records", force_ascii=False, double_precision=15, indent=indent)
+    return shortest_json_numbers(out.to_json(orient="records", force_ascii=False, double_precision=15,
+                                             indent=indent))
 
 
 def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:
     """Rows as JSON-ready dicts: NaN → None, ``;``-joined list columns → lists."""
     out = []
+    frame = tidy_floats(frame)
     cols = list(frame.columns)
     for row in frame.itertuples(index=False, name=None):
         rec = {}
@@ -457,9 +509,12 @@ def compare(
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
 
+    ``jurisdictions`` and ``scenarios`` take a list or one bare string (``"JP"``, ``"all"``).
     ``as_of`` selects the parameter values and the FX date; ``currency`` is the reference currency of
     ``amount_ref``; ``scenarios`` the Japanese reserve scenarios (``low``, ``central``, ``high`` or ``all``);
-    ``parameters`` a user's parameter file(s) replacing built-in values; ``in_force_only`` leaves proposed
+    ``parameters`` a user's parameter file(s) replacing built-in values, or ``{id: value}`` (each value
+    replaces the parameter's whole history, status ``assumed``; see ``comparisons/overrides.py``);
+    ``in_force_only`` leaves proposed
     regimes out; ``fx`` a rates file (default: the ECB history shipped offline); ``assumptions`` cost
     assumptions replacing built-in ones (file(s), ParameterSet or ``{id: number}``); ``funding`` a fixed
     funding mix (YAML file or mapping; default: the cheapest allowed mix). See ``comparisons/costs/table.py``.
@@ -468,12 +523,15 @@ def compare(
     renders the ``basis`` lines and per-profile notes only when read (default: for batches of
     ``DEFER_TEXT_MIN_PROFILES`` profiles or more); the numbers are the same either way.
     """
+    from .input_notes import defaulted, late_incidents
+
     frame = load_profiles(profiles)
+    inputs = {"defaulted": defaulted(profiles, frame), "incidents": late_incidents(profiles, frame)}
     day = parse_date(as_of)
     ref = str(currency).strip().upper()
-    scen = tuple(check_scenarios(scenarios))
+    scen = tuple(check_scenarios(as_list(scenarios) or []))
     reg = registry if registry is not None else discover()
-    chosen = reg.select(list(jurisdictions) if jurisdictions is not None else None)
+    chosen = reg.select(as_list(jurisdictions))
     if not chosen:
         raise XjurError("no jurisdictions to compare (none installed or none selected)")
     rates = fx_snapshot(day, fx)
@@ -483,13 +541,18 @@ def compare(
     from .costs.assumptions import load_assumptions
     from .costs.funding import load_funding
 
-    cost_assumptions = load_assumptions(assumptions)
+    with with_example("assumptions", "cost_of_capital", 0.10):
+        cost_assumptions = load_assumptions(assumptions)
     funding_mix = load_funding(funding, chosen, known_codes=list(reg.jurisdictions))
-    overrides = load_overrides(parameters)
+    installed = {**reg.jurisdictions, **{c.code: c for c in chosen}}
+    overrides = None
+    if parameters is not None:
+        builtin = {code: j.parameters() for code, j in installed.items()}
+        overrides = load_overrides(parameters, finder(builtin))
     if overrides is not None:
         known = set()
-        for j in {**reg.jurisdictions, **{c.code: c for c in chosen}}.values():
-            known |= set(j.parameters().ids())
+        for pset in builtin.values():
+            known |= set(pset.ids())
         unknown = [pid for pid in overrides.ids() if pid not in known]
         if unknown:
             raise ParameterError(
@@ -537,7 +600,7 @@ def compare(
         rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=tuple(chosen),
         parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
         fx_warnings=tuple(fx_warnings), overrides=overrides, in_force_only=in_force_only,
-        assumptions=cost_assumptions, funding=funding_mix, evaluations=evaluations,
+        assumptions=cost_assumptions, funding=funding_mix, evaluations=evaluations, extras=inputs,
     )
 
 
@@ -671,7 +734,7 @@ def _cite_overrides(rows: pd.DataFrame, j: Any, overrides: ParameterSet) -> pd.D
             continue
         mask = ((rows["obligation"] == spec.id) & (rows["regime"] == spec.regime)).to_numpy()
         rows["citation"] = _append_where(rows["citation"], mask,
-                                         f"; {', '.join(used)} from user file {overrides.origin}")
+                                         f"; {', '.join(used)} from {source_label(overrides.origin)}")
     return rows
 
 

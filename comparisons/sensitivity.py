@@ -17,57 +17,39 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from jurisdictions.framework import ParameterSet, XjurError, did_you_mean, discover, parse_parameters
+from jurisdictions.framework import ParameterError, ParameterSet, XjurError, did_you_mean, discover
 
-from .compare import compare, load_overrides, parse_date
+from .compare import as_list, compare, parse_date
 from .load import load_profiles
+from .overrides import finder, load_overrides, override
+
+__all__ = ["COLUMNS", "override", "sweep"]
 
 COLUMNS: tuple[str, ...] = ("profile", "parameter", "value", "scenario", "jurisdiction", "obligation", "amount",
                             "currency", "amount_ref", "ref_currency")
-
-
-def override(parameters: ParameterSet, parameter: str, value: Any, origin: str = "sensitivity sweep") -> ParameterSet:
-    """An override set that replaces every dated value of ``parameter`` with ``value`` (all scenarios).
-
-    The single entry starts on the parameter's first built-in date, so it replaces the whole history; it is
-    marked ``assumed`` (a what-if value) and names the sweep as its source.
-    """
-    history = parameters.history(parameter)  # ParameterError with a did-you-mean for an unknown id
-    first = history.values[0]
-    entry = {
-        parameter: {
-            "description": first.description,
-            "unit": history.values[-1].unit,
-            "values": [{
-                "effective_from": history.first_date(),
-                "value": value,
-                "status": "assumed",
-                "citation": f"sensitivity sweep of {parameter} (replaces: {history.values[-1].citation})",
-                "source": origin,
-                "note": f"what-if value {value!r} set by a sensitivity sweep",
-            }],
-        }
-    }
-    return parse_parameters(entry, origin)
 
 
 def sweep(
     profiles: Any,
     parameter: str,
     values: Iterable[Any],
-    jurisdiction: str = "JP",
-    obligation: str = "liability_reserve",
-    scenarios: Sequence[str] = ("central",),
+    jurisdiction: str | None = None,
+    obligation: str | None = None,
+    scenarios: Sequence[str] | str = ("central",),
     as_of: Any = None,
     currency: str = "USD",
     **compare_kwargs: Any,
 ) -> pd.DataFrame:
     """Amounts of ``obligation`` in ``jurisdiction`` for every profile, scenario and grid value of ``parameter``.
 
+    ``jurisdiction`` defaults to the one whose parameters include ``parameter`` (``eu_fo_multiplier`` → EU);
+    ``obligation`` to every obligation of it whose declaration reads the parameter (all of its obligations
+    when its declarations do not say). ``scenarios`` takes a list or one bare string (``"all"``).
     Returns a tidy frame with columns ``profile, parameter, value, scenario, jurisdiction, obligation, amount,
-    currency, amount_ref, ref_currency`` (``scenario`` empty for obligations without scenarios). Other keyword
-    arguments go to :func:`compare` (e.g. ``parameters=`` a user's file, applied under the swept value, ``fx=``,
-    ``registry=``).
+    currency, amount_ref, ref_currency`` (``scenario`` empty for obligations without scenarios; ``amount``
+    in ``currency``, the jurisdiction's; ``amount_ref`` in ``ref_currency``). Other keyword arguments go to
+    :func:`compare` (e.g. ``parameters=`` a user's file or ``{id: value}``, applied under the swept value,
+    ``fx=``, ``registry=``).
     """
     grid = list(values)
     if not grid:
@@ -76,12 +58,15 @@ def sweep(
     day = parse_date(as_of)
     registry = compare_kwargs.pop("registry", None) or discover()
     compare_kwargs.pop("jurisdictions", None)
-    j = registry.select([jurisdiction])[0]
-    ids = sorted({s.id for s in j.obligations})
-    if obligation not in ids:
-        raise XjurError(f"{j.code} has no obligation {obligation!r}{did_you_mean(obligation, ids)}; "
-                        f"it has: {', '.join(ids)}")
-    user = load_overrides(compare_kwargs.pop("parameters", None))
+    j = registry.select([jurisdiction])[0] if jurisdiction is not None else _owner(registry, parameter)
+    ids = list(dict.fromkeys(s.id for s in j.obligations))
+    if obligation is not None and obligation not in ids:
+        raise XjurError(f"{j.code} has no obligation {obligation!r}{did_you_mean(obligation, sorted(ids))}; "
+                        f"it has: {', '.join(sorted(ids))}")
+    wanted = [obligation] if obligation is not None else _readers(j, parameter) or ids
+    builtin = {code: x.parameters() for code, x in registry.jurisdictions.items()}
+    builtin.setdefault(j.code, j.parameters())
+    user = load_overrides(compare_kwargs.pop("parameters", None), finder(builtin))
     base = j.parameters(user)
 
     steps = []
@@ -89,10 +74,27 @@ def sweep(
         swept = override(base, parameter, v)
         merged = ParameterSet({**(user.histories if user is not None else {}), **swept.histories},
                               swept.origin if user is None else f"{user.origin}; {swept.origin}")
-        result = compare(frame, jurisdictions=[j], as_of=day, currency=currency, scenarios=scenarios,
+        result = compare(frame, jurisdictions=[j], as_of=day, currency=currency, scenarios=as_list(scenarios),
                          parameters=merged, registry=registry, **compare_kwargs)
         ob = result.plain_amounts()  # a sweep needs no basis lines
-        ob = ob[(ob["jurisdiction"] == j.code) & (ob["obligation"] == obligation)]
+        ob = ob[(ob["jurisdiction"] == j.code) & ob["obligation"].isin(wanted)]
         steps.append(ob.assign(parameter=parameter, value=v, ref_currency=result.currency))
     out = pd.concat(steps, ignore_index=True)
     return out[list(COLUMNS)]
+
+
+def _owner(registry: Any, parameter: str) -> Any:
+    """The installed jurisdiction whose parameter file holds ``parameter`` (an error with a did-you-mean if none)."""
+    known: list[str] = []
+    for j in registry.jurisdictions.values():
+        ids = j.parameters().ids()
+        if parameter in ids:
+            return j
+        known.extend(ids)
+    raise ParameterError(f"sweep: {parameter!r} is not a parameter of any installed jurisdiction"
+                         f"{did_you_mean(parameter, known)}")
+
+
+def _readers(j: Any, parameter: str) -> list[str]:
+    """The obligations of ``j`` whose declaration lists ``parameter`` among the parameters it reads."""
+    return list(dict.fromkeys(s.id for s in j.obligations if parameter in getattr(s, "parameters", ())))

@@ -72,7 +72,7 @@ def test_jurisdictions_lists_eu():
 
 def test_explain_shows_formula_inputs_parameters(examples):
     r = run("explain", str(examples), "-p", "Lisbon crypto adviser (illustrative)", "-j", "EU",
-            "-o", "prudential_safeguards", "--as-of", "2026-11-25")
+            "--obligation", "prudential_safeguards", "--as-of", "2026-11-25")
     assert r.returncode == 0, r.stderr
     out = " ".join(r.stdout.split())
     # class 1 adviser: max(EUR 50,000, 0.25 × EUR 400,000 = 100,000) = EUR 100,000
@@ -171,7 +171,7 @@ def test_parameters_file_changes_result_and_is_cited(examples, tmp_path):
 
 
 def test_explain_without_profile_explains_every_profile_of_the_file(examples):
-    r = run("explain", str(examples), "-j", "HK", "-o", "compensation_cover", "--as-of", "2026-11-25", "--json")
+    r = run("explain", str(examples), "-j", "HK", "--obligation", "compensation_cover", "--as-of", "2026-11-25", "--json")
     assert r.returncode == 0, r.stderr
     docs = json.loads(r.stdout)
     assert [d["profile"] for d in docs][:2] == ["Tokyo large exchange (illustrative)", "Osaka mid-size exchange (illustrative)"]
@@ -181,7 +181,7 @@ def test_explain_without_profile_explains_every_profile_of_the_file(examples):
 
 
 def test_explain_unknown_profile_exits_2(examples):
-    r = run("explain", str(examples), "-p", "Tokyo large exchang", "-j", "EU", "-o", "prudential_safeguards")
+    r = run("explain", str(examples), "-p", "Tokyo large exchang", "-j", "EU", "--obligation", "prudential_safeguards")
     assert r.returncode == 2 and "did you mean 'Tokyo large exchange (illustrative)'" in " ".join(r.stderr.split())
 
 

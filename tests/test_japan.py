@@ -426,7 +426,7 @@ def test_cli_warnings_for_low_own_funds(tmp_path):
 
 
 def test_cli_explain_json_for_the_reserve():
-    r = runner.invoke(app, ["explain", str(EXAMPLES / "profiles.yaml"), "-j", "JP", "-o", "liability_reserve",
+    r = runner.invoke(app, ["explain", str(EXAMPLES / "profiles.yaml"), "-j", "JP", "--obligation", "liability_reserve",
                             "-p", "Tokyo large exchange (illustrative)", "--as-of", AS_OF.isoformat(), "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from .app import app, console_err
+from .app import app, command, console_err, pipe_closed, quiet_closed_pipe
 from . import compare_cmd, demo_cmd, explain_cmd, jurisdictions_cmd  # noqa: F401  (register commands)
 from . import plan_cmd  # noqa: F401  (xjur plan)
 from . import stress_cmd  # noqa: F401  (register commands)
@@ -14,16 +14,23 @@ from . import brief_cmd  # noqa: F401  (xjur brief)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: bad input exits 2 with the message; a closed pipe (``| head``) ends quietly
+    with status 0."""
     from rich.markup import escape
 
     from jurisdictions.framework import XjurError
 
     try:
-        app(standalone_mode=True)
+        command()(standalone_mode=True)
     except XjurError as e:  # the message may quote the user's text: escaped, never read as markup
         console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, markup=True, soft_wrap=True)
         sys.exit(2)
+    except BrokenPipeError:
+        quiet_closed_pipe()
+    except SystemExit as e:
+        if e.code == 1 and pipe_closed():  # click's answer to a closed pipe: status 1; a reader that stopped
+            quiet_closed_pipe()            # reading (`| head`) is not an error
+        raise
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "command", "main"]

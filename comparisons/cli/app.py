@@ -1,6 +1,8 @@
 """The typer application and the options shared by several commands."""
 from __future__ import annotations
 
+import contextlib
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -16,8 +18,71 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
+
+
+class PipeConsole(Console):
+    """A rich console that ends the program with status 0, not 1, when the reader of its pipe has gone."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        quiet_closed_pipe()
+
+
+console = PipeConsole()
 console_err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"xjur {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version of xjur and exit"),
+) -> None:
+    """Compare what crypto-exchange safeguard rules demand in each market, what it costs, and how much of a hack
+    it would cover."""
+
+
+def command():
+    """The click command of ``app``, with no type shown after a flag (``--in-force-only``, not
+    ``--in-force-only <bool>``): a flag takes no value."""
+    import typer.main
+
+    cmd = typer.main.get_command(app)
+    groups = [cmd]
+    while groups:
+        group = groups.pop()
+        ctx = typer.Context(group, info_name="xjur")
+        for param in group.get_params(ctx):
+            if getattr(param, "is_flag", False) and not getattr(param, "count", False):
+                param.metavar = ""
+        groups.extend(getattr(group, "commands", {}).values())
+    return cmd
+
+
+def pipe_closed() -> bool:
+    """Whether click has met a closed stdout (it then wraps stdout in its ``PacifyFlushWrapper`` so that the
+    final flush is silent; the class is looked up by name, as typer vendors click in some versions)."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+
+
+def quiet_closed_pipe() -> None:
+    """The reader of stdout has gone (``xjur compare ... | head -1``): end quietly with status 0 (Python's own
+    recipe: point stdout at devnull so that the flush at exit does not fail again)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(0)
 
 
 class Format(str, Enum):
@@ -36,6 +101,17 @@ InForceOnlyOpt = typer.Option(False, "--in-force-only", help="Leave proposed reg
 FxRatesOpt = typer.Option(None, "--fx-rates", help="CSV of rates (currency,per_eur[,date]) instead of the ECB history")
 FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal")
+
+
+class TableName(str, Enum):
+    obligations = "obligations"
+    costs = "costs"
+    summary = "summary"
+
+
+TableOpt = typer.Option(None, "--table", metavar="TABLE", help="The table --format csv writes: obligations (Contract 2), costs (per "
+                                              "obligation and funding form) or summary (per profile and market); "
+                                              "default: obligations (plan: summary)")
 AssumptionsOpt = typer.Option(None, "--assumptions", help="YAML file of cost assumptions replacing built-in ones "
                                                          "(cost of capital, yields, insurance rates, capacity; repeatable)")
 SheetOpt = typer.Option(None, "--sheet", help="Sheet of the XLSX profile files to read (default: the sheet "
@@ -80,13 +156,33 @@ def emit(text: str, output: Optional[Path]) -> None:
         console_err.print(f"wrote {output}")
 
 
-def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160) -> None:
-    """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr."""
+@contextlib.contextmanager
+def to_file(output: Optional[Path], width: int = 160):
+    """A rich console writing to ``output`` (then "wrote FILE" on stderr), or the terminal's when None."""
+    if output is None:
+        yield console
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as fh:
+        yield Console(file=fh, width=width)
+    console_err.print(f"wrote {output}", highlight=False)
+
+
+def emit_result(result, format: "Format", output: Optional[Path], print_table, width: int = 160,
+                table: Optional["TableName"] = None) -> None:
+    """JSON, CSV or the terminal tables (to the screen or to ``output``), then the warnings on stderr (JSON
+    carries them in its ``warnings`` key instead). ``table``: which table CSV holds (``--table``)."""
+    if table is not None and format is not Format.csv:
+        from jurisdictions.framework import XjurError
+
+        raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} "
+                        "shows every table)")
     if format is Format.json:
         emit(result.to_json(), output)
         return
     if format is Format.csv:
-        emit(result.to_csv(), output)
+        emit(result.to_csv(table=table.value) if table is not None else result.to_csv(), output)
+        print_warnings(result.warnings)
         return
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +194,6 @@ def emit_result(result, format: "Format", output: Optional[Path], print_table, w
 
 
 def sys_stdout_write(text: str) -> None:
-    import sys
-
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

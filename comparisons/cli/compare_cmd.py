@@ -8,8 +8,8 @@ import typer
 
 from .app import (
     AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
-    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, SheetOpt, app, compare_kwargs, console, cost_kwargs,
-    emit_result, profile_source,
+    JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, SheetOpt, TableName, TableOpt, app, compare_kwargs,
+    console, cost_kwargs, emit_result, profile_source,
 )
 
 
@@ -51,6 +51,7 @@ def compare_command(
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
     sheet: Optional[str] = SheetOpt,
+    table: Optional[TableName] = TableOpt,
 ) -> None:
     """Compare what each jurisdiction demands of the same profiles."""
     from ..compare import compare
@@ -58,4 +59,4 @@ def compare_command(
     result = compare(profile_source(profiles, sheet),
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
-    emit_result(result, format, output, print_result_table)
+    emit_result(result, format, output, print_result_table, table=table)

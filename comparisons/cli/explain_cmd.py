@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .app import (
-    AsOfOpt, CurrencyOpt, FxRatesOpt, ParametersOpt, app, console,
+    AsOfOpt, CurrencyOpt, FxRatesOpt, OutputOpt, ParametersOpt, app, console, emit, to_file,
 )
 
 
@@ -17,7 +17,7 @@ from .app import (
 def explain_command(
     profiles: Path = typer.Argument(..., help="Profile file"),
     jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="Jurisdiction code"),
-    obligation: str = typer.Option(..., "--obligation", "-o", help="Obligation id, e.g. compensation_cover"),
+    obligation: str = typer.Option(..., "--obligation", help="Obligation id, e.g. compensation_cover"),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Profile name (default: every profile of the file)"),
     as_of: Optional[str] = AsOfOpt,
     currency: str = CurrencyOpt,
@@ -25,6 +25,7 @@ def explain_command(
     parameters: Optional[List[Path]] = ParametersOpt,
     fx_rates: Optional[Path] = FxRatesOpt,
     as_json: bool = typer.Option(False, "--json", help="Print as JSON"),
+    output: Optional[Path] = OutputOpt,
 ) -> None:
     """Explain one obligation of a profile (or of each): formula with the profile's numbers, inputs, parameters."""
     import json
@@ -42,38 +43,40 @@ def explain_command(
     ]
     if as_json:
         docs = [ex.to_dict() for ex in explanations]
-        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, default=str))
+        emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, default=str), output)
         return
-    for ex in explanations:
-        print_explanation(ex, currency)
+    with to_file(output) as con:
+        for ex in explanations:
+            print_explanation(ex, currency, con)
 
 
-def print_explanation(ex, currency: str) -> None:
+def print_explanation(ex, currency: str, con=None) -> None:
     """One explanation on the terminal: rule, citation, result per scenario, inputs, parameters."""
     from ..formatting import compact
 
-    console.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{escape(ex.profile)}[/] "
+    out = con or console
+    out.print(f"[bold]{ex.jurisdiction} {ex.regime} / {ex.obligation}[/] for [bold]{escape(ex.profile)}[/] "
                   f"(as of {ex.as_of}, FX {ex.fx_date})", highlight=False)
-    console.print(f"[bold]rule:[/] {escape(ex.formula)}", highlight=False)
-    console.print(f"[bold]citation:[/] {escape(ex.citation)}", highlight=False)
+    out.print(f"[bold]rule:[/] {escape(ex.formula)}", highlight=False)
+    out.print(f"[bold]citation:[/] {escape(ex.citation)}", highlight=False)
     for r in ex.rows.itertuples(index=False):
         sc = f" \\[{r.scenario}]" if r.scenario else ""
-        console.print(f"[bold]result{sc}:[/] {escape(r.basis)}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
+        out.print(f"[bold]result{sc}:[/] {escape(r.basis)}  [dim]({r.status}; ≈ {compact(r.amount_ref)} {currency.upper()})[/]",
                       highlight=False)
         if r.reason:
-            console.print(f"  [yellow]{escape(r.reason)}[/]", highlight=False)
+            out.print(f"  [yellow]{escape(r.reason)}[/]", highlight=False)
     t = Table(title=f"inputs (in {ex.input_currency})", title_justify="left")
     t.add_column("field")
     t.add_column("value", justify="right")
     for k, v in ex.inputs.items():
         t.add_row(k, f"{v:,.4f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v))
-    console.print(t)
-    console.print("[bold]parameters[/]")
+    out.print(t)
+    out.print("[bold]parameters[/]")
     for p in ex.parameters.itertuples(index=False):
-        console.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}, from {p.effective_from})[/]",
+        out.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}, from {p.effective_from})[/]",
                       highlight=False)
-        console.print(f"      {escape(p.citation)}", highlight=False)
+        out.print(f"      {escape(p.citation)}", highlight=False)
         if p.source:
-            console.print(f"      [dim]source: {escape(p.source)}[/]", highlight=False)
+            out.print(f"      [dim]source: {escape(p.source)}[/]", highlight=False)
         if p.note:
-            console.print(f"      [dim]note: {escape(p.note)}[/]", highlight=False)
+            out.print(f"      [dim]note: {escape(p.note)}[/]", highlight=False)

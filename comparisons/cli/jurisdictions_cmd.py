@@ -1,15 +1,19 @@
 """``xjur jurisdictions``: installed plug-ins, their regimes, status and parameter dates."""
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Optional
+
 import typer
 from rich.table import Table
 
-from .app import app, console, console_err
+from .app import OutputOpt, app, console_err, emit, to_file
 
 
 @app.command("jurisdictions")
 def jurisdictions_command(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON"),
+    output: Optional[Path] = OutputOpt,
 ) -> None:
     """List installed jurisdictions, their regimes and the dates of their parameters."""
     import json
@@ -32,7 +36,7 @@ def jurisdictions_command(
             info["parameter_dates"] = f"error: {e}"
         infos.append(info)
     if as_json:
-        print(json.dumps({"jurisdictions": infos, "errors": dict(reg.errors)}, indent=2))
+        emit(json.dumps({"jurisdictions": infos, "errors": dict(reg.errors)}, indent=2), output)
         return
     t = Table(title="Installed jurisdictions", title_justify="left", show_lines=True)
     for c in ("code", "name", "currency", "regimes (status, from)", "parameters"):
@@ -44,6 +48,7 @@ def jurisdictions_command(
         )
         t.add_row(info["code"], info["name"], info["currency"], regimes,
                   f"{info['parameters']} ({info['parameter_dates']})")
-    console.print(t)
+    with to_file(output) as con:
+        con.print(t)
     for name, err in reg.errors.items():
         console_err.print(f"[red]plug-in {name} failed to load:[/] {err}", highlight=False)

@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from .app import (
-    AssumptionsOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, OutputOpt, ParametersOpt, app, console, emit_result,
+    AssumptionsOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, OutputOpt, ParametersOpt, TableName, TableOpt, app,
+    console, console_err, emit_result,
 )
 
 
@@ -125,17 +126,30 @@ def plan_command(
     funding: Optional[Path] = FundingOpt,
     format: Format = FormatOpt,
     output: Optional[Path] = OutputOpt,
+    table: Optional[TableName] = TableOpt,
+    brief: Optional[Path] = typer.Option(None, "--brief", help="Also write the plan's briefing to this HTML file"),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Also write the plan's tables to this .xlsx workbook"),
+    static_charts: bool = typer.Option(False, "--static-charts",
+                                       help="Briefing charts as static inline SVG (no script)"),
 ) -> None:
     """Cost a multi-market licensing plan: per-market entities, group totals, markets ranked by cost."""
-    from jurisdictions.framework import XjurError
-
     from ..planning import plan
 
-    if format is Format.csv:
-        raise XjurError("xjur plan: --format csv is not offered; use table or json")
     result = plan(str(plan_file), as_of=as_of, currency=currency, scenarios=scenario or None,
                   parameters=[str(p) for p in parameters] if parameters else None,
                   fx=str(fx_rates) if fx_rates else None,
                   assumptions=[str(p) for p in assumptions] if assumptions else None,
                   funding=str(funding) if funding else None)
-    emit_result(result, format, output, print_plan)
+    emit_result(result, format, output, print_plan, table=table)
+    if brief is not None or xlsx is not None:
+        b = result.briefing()
+        if brief is not None:
+            from ..report.briefing import write_briefing
+
+            write_briefing(b, brief, chart_mode="svg" if static_charts else "interactive")
+            console_err.print(f"wrote {brief}", highlight=False)
+        if xlsx is not None:
+            from ..report.workbook import write_workbook
+
+            write_workbook(b, xlsx)
+            console_err.print(f"wrote {xlsx}", highlight=False)

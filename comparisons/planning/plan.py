@@ -44,8 +44,11 @@ import yaml
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
 from jurisdictions.framework import input_policy as policy
 
-from ..compare import ComparisonResult, compare, fx_snapshot, parse_date, records
+from jurisdictions.framework import profile_dtype
+
+from ..compare import TABLES, ComparisonResult, compare, fx_snapshot, parse_date, records
 from ..load import profiles_from_records
+from ..tables import categorical_columns, tidy_floats
 
 #: the fields a market share scales (every money field, and the user count)
 SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)
@@ -93,8 +96,49 @@ class PlanResult:
 
     @property
     def costs(self) -> pd.DataFrame:
-        """Cost rows of every market entity (see ``comparisons.costs``)."""
-        return pd.concat([r.costs for r in self.results], ignore_index=True)
+        """Cost rows of every market entity (see ``comparisons.costs``); text columns categorical."""
+        return categorical_columns(pd.concat([r.costs for r in self.results], ignore_index=True),
+                                   profile_dtype(self.entities["name"]))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by name: ``obligations``, ``costs`` or ``summary`` (:meth:`market_summary`)."""
+        if name == "obligations":
+            return self.obligations
+        if name == "costs":
+            return self.costs
+        if name == "summary":
+            return self.market_summary()
+        raise XjurError(f"unknown table {name!r}: use obligations, costs or summary{did_you_mean(name, TABLES)}")
+
+    def to_csv(self, path: str | Path | None = None, table: str = "summary") -> str | None:
+        """One table as CSV (floats without binary noise): ``summary`` (the markets ranked, default),
+        ``obligations`` or ``costs`` of every market entity."""
+        return tidy_floats(self.table(table)).to_csv(path, index=False)
+
+    def as_comparison(self) -> ComparisonResult:
+        """The plan as one comparison, for the briefing and the workbook: every entity (a profile) with the
+        rows of its own market only, the markets in plan order, the plan's FX, scenarios, cost assumptions and
+        funding, and the plan's warnings (the unlicensed share included)."""
+        first = self.results[0]
+        combined = ComparisonResult(
+            rows=pd.concat([r.obligations for r in self.results], ignore_index=True),
+            profiles=self.entities.reset_index(drop=True), as_of=self.as_of, currency=self.currency, fx=first.fx,
+            jurisdictions=tuple(r.jurisdictions[0] for r in self.results),
+            parameters={code: pset for r in self.results for code, pset in r.parameters.items()},
+            scenarios=self.scenarios, plugin_notes={}, overrides=first.overrides,
+            assumptions=first.assumptions, funding=first.funding,
+        )
+        combined.__dict__["warnings"] = tuple(self.warnings)  # cached_property slot: the plan's own list
+        return combined
+
+    def briefing(self, title: str | None = None):
+        """The plan's briefing (``comparisons.report.briefing``): summary, each entity under its market's
+        rules, costs and funding, charts and appendix (stress tests and the reserve sweep are left out: they
+        would assess every entity under every market)."""
+        from ..report.briefing import build_briefing
+
+        return build_briefing(self.as_comparison(), with_stress=False, with_sensitivity=False,
+                              title=title or f"Licensing plan: {self.name}")
 
     def market_summary(self) -> pd.DataFrame:
         """One row per market (and scenario): the entity's resources tied up, insured amount, annual cost,
@@ -111,8 +155,10 @@ class PlanResult:
                         .astype(int))
         summ["entity_from"] = summ["entity"].map(lambda e: "share" if by_entity[e].shares is not None else "profile")
         order = {s: i for i, s in enumerate(self.scenarios)}
-        summ["_order"] = summ["scenario"].map(order).fillna(len(order))
-        return summ.sort_values(["_order", "rank"], kind="stable").drop(columns="_order").reset_index(drop=True)
+        summ["_order"] = summ["scenario"].astype(str).map(order).fillna(len(order))
+        summ = summ.sort_values(["_order", "rank"], kind="stable").drop(columns="_order").reset_index(drop=True)
+        return categorical_columns(summ.astype({c: str for c in ("entity", "market", "jurisdiction", "scenario")
+                                                if c in summ.columns}))
 
     def group_total(self) -> pd.DataFrame:
         """The group: per scenario, the sum over its market entities, in the reference currency."""

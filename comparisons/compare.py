@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from jurisdictions.framework.optional_fields import OPTIONAL_MONEY_FIELDS
 from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
     check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, is_declarative,
@@ -73,7 +74,7 @@ def convert_profiles(profiles: pd.DataFrame, fx: FxSnapshot, to_ccy: str) -> pd.
         out = profiles.copy(deep=False)
     else:
         out = profiles.copy(deep=False)
-        for f in MONEY_FIELDS:
+        for f in MONEY_FIELDS + tuple(f for f in OPTIONAL_MONEY_FIELDS if f in profiles.columns):
             out[f] = profiles[f].to_numpy() * factor
         _check_converted(out, profiles, to_ccy)
     if "profile_currency" not in out.columns:  # the currency the profile was given in (default fiat market)

@@ -78,7 +78,7 @@ def explain(profiles: Any, profile: str, jurisdiction: str, obligation: str, **c
     local = convert_profiles(one, result.fx, j.currency)
     spec = specs[0]
     inputs = {f: (local[f].iloc[0].item() if hasattr(local[f].iloc[0], "item") else local[f].iloc[0])
-              for f in spec.inputs}
+              if f in local.columns else "not given (its default applies)" for f in spec.inputs}
     return Explanation(
         profile=profile, jurisdiction=j.code, obligation=obligation, regime=spec.regime, formula=spec.formula,
         citation=spec.citation, rows=rows, inputs=inputs, input_currency=j.currency,

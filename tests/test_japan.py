@@ -143,8 +143,9 @@ def test_low_and_high_reserve():
         "max(JPY 500,000,000, 0.0005 × JPY 6,000,000,000,000 + 0.03 × JPY 291,000,000,000) + 1 × JPY 0 "
         "= JPY 11,730,000,000 (no cap)"
     )
+    # "all": the three assumed scenarios and the securities analogue
     assert sorted(rows.xs("liability_reserve", level="obligation").index.get_level_values("scenario")) == [
-        "central", "high", "low"]
+        "central", "fiea_analogue", "high", "low"]
 
 
 def test_one_reserve_row_per_scenario_asked_for():
@@ -231,7 +232,8 @@ def test_reserve_parameters_carry_assumed_status_and_reasoning():
                 "jp_reserve_incident_factor", "jp_reserve_insurance_share_max"):
         v = params.latest(pid)
         assert v.status == "assumed"
-        assert set(v.scenarios) == {"low", "central", "high"}
+        # the three assumed scenarios; the insurance share also names the securities analogue's (none)
+        assert set(v.scenarios) - {"fiea_analogue"} == {"low", "central", "high"}
         assert "ASSUMPTION" in v.note
     notes = " ".join(params.latest(p).note for p in params.ids())
     for evidence in ("2–40 bn", "Coincheck", "58 bn", "DMM Bitcoin", "48.2 bn", "JPY 5 tn"):
@@ -248,14 +250,16 @@ def test_reserve_spec_and_regime():
     assert JAPAN.spec("performance_guarantee_crypto").absorbs == "hot"
     assert JAPAN.spec("minimum_capital").absorbs == ""
     r = JAPAN.regime("jp.liability_reserve")
-    assert r.status == "proposed" and "spring 2027" in r.start_note
+    assert r.status == "proposed" and "2026-04-10" in r.start_note and "FY2027" in r.start_note
     assert JAPAN.regime("jp.psa").in_force_from == dt.date(2020, 5, 1)
 
 
 def test_proposal_note_names_the_assumed_start():
     result = compare([jpy(name="p", **REF)], jurisdictions=["JP"], as_of=AS_OF)
     notes = [w["message"] for w in result.warnings if w.get("level") == "note"]
-    assert any("jp.liability_reserve" in m and "spring 2027" in m for m in notes)
+    # the rulebook's dates: Cabinet approval 2026-04-10, start expected in FY2027, Diet passage unknown
+    assert any("jp.liability_reserve" in m and "approved by the Cabinet on 2026-04-10" in m and "FY2027" in m
+               and "passage not known" in m for m in notes)
 
 
 def test_in_force_only_leaves_the_reserve_out():
@@ -344,7 +348,7 @@ def test_explain_every_obligation(obligation, number_in_basis):
     p = jpy(name="p", **{**REF, "hot_wallet_share": 0.08})
     ex = explain([p], "p", "JP", obligation, as_of=AS_OF, currency="JPY")
     assert ex.formula and ex.citation
-    assert len(ex.rows) == (3 if obligation == "liability_reserve" else 1)
+    assert len(ex.rows) == (4 if obligation == "liability_reserve" else 1)  # low, central, high, fiea_analogue
     assert all(number_in_basis in b for b in ex.rows["basis"])
     assert not ex.parameters.empty
     for col in ("effective_from", "status", "citation", "note", "value"):
@@ -373,9 +377,9 @@ def test_cli_statuses_of_every_row():
     rows = doc["obligations"]
     reserve_rows = [r for r in rows if r["regime"] == "jp.liability_reserve"]
     psa_rows = [r for r in rows if r["regime"] == "jp.psa"]
-    assert len(reserve_rows) == 6 * 3 and len(psa_rows) == 6 * 4  # 6 example profiles
+    assert len(reserve_rows) == 6 * 4 and len(psa_rows) == 6 * 4  # 6 example profiles × 4 scenarios / obligations
     assert {r["status"] for r in reserve_rows} <= {"proposed", "assumed"}
-    assert {r["scenario"] for r in reserve_rows} == {"low", "central", "high"}
+    assert {r["scenario"] for r in reserve_rows} == {"low", "central", "high", "fiea_analogue"}
     assert {r["status"] for r in psa_rows} == {"in_force"}
     tokyo = {r["scenario"]: r["amount"] for r in reserve_rows if r["profile"].startswith("Tokyo")}
     # Tokyo: cold = 0.97 × 1.2 tn = 1,164 bn; central 0.0002 × 6 tn + 0.01 × 1,164 bn = 1.2 + 11.64 = 12.84 bn
@@ -430,7 +434,7 @@ def test_cli_explain_json_for_the_reserve():
                             "-p", "Tokyo large exchange (illustrative)", "--as-of", AS_OF.isoformat(), "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
-    assert [row["scenario"] for row in doc["rows"]] == ["low", "central", "high"]
+    assert [row["scenario"] for row in doc["rows"]] == ["low", "central", "high", "fiea_analogue"]
     assert doc["rows"][1]["basis"].endswith("= JPY 12,840,000,000")
     assert {p["id"] for p in doc["parameters"]} >= {"jp_reserve_rate_volume", "jp_reserve_insurance_share_max"}
 
@@ -491,3 +495,45 @@ def test_rules_bounded_term_between_floor_and_cap_even_with_incidents(volume, as
 def test_reading_psa_parameters_before_their_first_date_is_an_error():
     with pytest.raises(ParameterError, match="first value applies from 2020-05-01"):
         JAPAN.parameters().at("jp_pgc_ratio", dt.date(2019, 12, 31))
+
+
+# --- scenario fiea_analogue: the securities-firm reserve on crypto volume (rulebook japan.md §4.2, §4.5) ---------
+
+def test_fiea_analogue_on_six_trillion_of_volume():
+    rows = jp_rows(jpy(name="p", annual_trading_volume=6 * TN), scenarios=("fiea_analogue",))
+    row = reserve(rows, "p", "fiea_analogue")
+    # ceiling = 0.00008 × JPY 6 tn = JPY 480 m (CO Order Art. 175(1)(ii)); no floor, cap or incident term
+    assert row["amount"] == pytest.approx(0.00008 * 6 * TN) == 480_000_000
+    # first-year accrual = 0.00002 × JPY 6 tn = JPY 120 m (Art. 175(1)(i)), shown in the basis
+    assert "first-year accrual 0.00002 × JPY 6,000,000,000,000 = JPY 120,000,000" in row["basis"]
+    # the analogy is assumed; the securities rates are flagged † (not verified against the primary text)
+    assert row["status"] == "assumed" and row["citation"].endswith(" †")
+
+
+def test_fiea_analogue_ceiling_follows_the_peak_volume():
+    rows = jp_rows(jpy(name="p", annual_trading_volume=6 * TN, peak_annual_trading_volume=9 * TN),
+                   scenarios=("fiea_analogue",))
+    # 0.00008 × JPY 9 tn peak = JPY 720 m; the accrual still reads this year's JPY 6 tn (JPY 120 m)
+    row = reserve(rows, "p", "fiea_analogue")
+    assert row["amount"] == pytest.approx(720_000_000)
+    assert "= JPY 120,000,000" in row["basis"]
+
+
+def test_all_scenarios_give_four_reserve_rows():
+    rows = jp_rows(jpy(name="p", **REF), scenarios=("all",))
+    assert sorted(rows.xs("liability_reserve", level="obligation").index.get_level_values("scenario")) == [
+        "central", "fiea_analogue", "high", "low"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(volume=money, peak_extra=money, assets=money, hot=share, incidents=money, k=st.floats(0.1, 10))
+def test_fiea_analogue_depends_on_the_peak_volume_alone(volume, peak_extra, assets, hot, incidents, k):
+    peak = volume + peak_extra
+    base = dict(annual_trading_volume=volume, peak_annual_trading_volume=peak)
+    r = reserves([jpy(name="a", **base),
+                  jpy(name="b", **base, client_crypto_assets=assets, hot_wallet_share=hot,
+                      recent_incident_losses=incidents),
+                  jpy(name="c", annual_trading_volume=volume * k, peak_annual_trading_volume=peak * k)])
+    # unchanged by client assets, hot share or incidents; linear in the peak volume
+    assert r.loc["b", "fiea_analogue"] == r.loc["a", "fiea_analogue"] == pytest.approx(0.00008 * peak)
+    assert r.loc["c", "fiea_analogue"] == pytest.approx(k * r.loc["a", "fiea_analogue"], rel=1e-9, abs=1e-6)

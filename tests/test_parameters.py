@@ -183,7 +183,7 @@ V = "effective_from: 2024-01-01, value: 1, status: in_force, citation: Act s. 1"
     ("p: {values: [{effective_from: 2024-01-01, scenarios: [1], status: in_force, citation: c}]}",
      "p.values[0]: 'scenarios' maps scenario names to values"),
     ("p: {values: [{effective_from: 2024-01-01, scenarios: {centrl: 1}, status: proposed, citation: c}]}",
-     "p.values[0]: unknown scenario 'centrl': use low, central, high (did you mean 'central'?)"),
+     "p.values[0]: unknown scenario 'centrl': use low, central, high, fiea_analogue (did you mean 'central'?)"),
     ("p: {values: [{effective_from: 2024-01-01, scenarios: {low: x y}, status: proposed, citation: c}]}",
      None),  # a rule string per scenario is allowed
     ("p: {values: [{" + V + "}, {" + V + "}]}", "p: two values from 2024-01-01 (one value per date)"),

@@ -214,3 +214,43 @@ def test_pydantic_model_rejects_the_same_things():
     p = Profile.model_validate(make_profile(services="custody; advice", currency="eur"))
     assert p.services == ["custody", "advice"] and p.currency == "EUR"
     assert math.isclose(p.recent_incident_losses, 0.0)
+
+
+# --- the optional fields added after the seed markets (DESIGN.md Contract 1) ---------------------------------
+
+def test_optional_fields_are_kept_normalised_and_left_out_when_not_given():
+    from comparisons import load_profiles
+    from tests.conftest import make_profile
+
+    frame = load_profiles([
+        make_profile(name="a", fiat_markets="krw; usd", us_states=["ny", "TX"], peak_annual_trading_volume=9e12,
+                     annual_trading_volume=6e12, total_assets=5e9, third_party_custody_share=0.8,
+                     annual_revenue=1e8),
+        make_profile(name="b"),
+    ])
+    a, b = frame.iloc[0], frame.iloc[1]
+    assert (a["fiat_markets"], a["us_states"]) == ("KRW;USD", "NY;TX")  # canonical: upper case, ';' between
+    assert (a["peak_annual_trading_volume"], a["total_assets"], a["third_party_custody_share"],
+            a["annual_revenue"]) == (9e12, 5e9, 0.8, 1e8)
+    assert b["fiat_markets"] == "" and math.isnan(b["peak_annual_trading_volume"])  # left out: the default applies
+    assert "fiat_markets" not in load_profiles([make_profile(name="c")]).columns  # not given: no column at all
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("fiat_markets", "KRW, USD", "codes are separated by ';', not ','"),
+    ("fiat_markets", "KRX", "unknown ISO 4217 currency code 'KRX'"),
+    ("us_states", "NY;XX", "unknown two-letter US state code 'XX'"),
+    ("third_party_custody_share", 1.5, "share must be between 0 and 1"),
+    ("total_assets", -1, "must not be negative"),
+    ("peak_annual_trading_volume", 1.0, "must be at least annual_trading_volume"),
+])
+def test_optional_fields_are_checked_in_a_csv(tmp_path, field, value, message):
+    from comparisons import load_profiles
+    from jurisdictions.framework import ProfileError
+    from tests.conftest import make_profile
+
+    path = tmp_path / "p.csv"
+    pd.DataFrame([make_profile(name="a", annual_trading_volume=5.0, **{field: value})]).to_csv(path, index=False)
+    with pytest.raises(ProfileError, match=message) as e:
+        load_profiles(path)
+    assert f"field '{field}'" in str(e.value) and "row 1" in str(e.value)

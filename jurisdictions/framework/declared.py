@@ -96,14 +96,15 @@ class Columns:
         """Rows that take customer money or run fiat pairs in one of ``currencies`` (Contract 1 ``fiat_markets``;
         where the profile gives none, its own currency)."""
         wanted = set(currencies)
-        if "fiat_markets" in self._frame.columns:
-            values = self._frame["fiat_markets"].to_numpy(dtype=object)
-            codes, uniq = pd.factorize(pd.Series(values, dtype=object).map(_market_key))
-            hit = np.array([bool(wanted & set(u.split(";"))) if u else False for u in uniq], dtype=bool)
-            return hit[codes] if len(uniq) else np.zeros(self.n, dtype=bool)
         ccy = self._frame["profile_currency"] if "profile_currency" in self._frame.columns \
             else self._frame["currency"]
-        return ccy.isin(list(wanted)).to_numpy()
+        own = ccy.isin(list(wanted)).to_numpy()
+        if "fiat_markets" not in self._frame.columns:
+            return own
+        codes, uniq = pd.factorize(self._frame["fiat_markets"].map(_market_key), use_na_sentinel=False)
+        hit = np.array([bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
+        given = np.array([bool(u) for u in uniq], dtype=bool)
+        return np.where(given[codes], hit[codes], own) if len(uniq) else own
 
 
 def _market_key(v: Any) -> str:

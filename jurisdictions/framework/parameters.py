@@ -41,7 +41,7 @@ from .errors import ParameterError, did_you_mean
 from .status import PARAMETER_STATUSES, UNVERIFIED_FLAG
 
 _ENTRY_KEYS = {"effective_from", "value", "scenarios", "status", "citation", "source", "note", "unit"}
-_SCENARIOS = ("low", "central", "high")  # Contract 2's scenario names
+_SCENARIOS = ("low", "central", "high", "fiea_analogue")  # Contract 2's scenario names
 
 
 # libyaml's safe loader when PyYAML was built with it (ten times faster at start-up), else the pure one.
@@ -257,7 +257,7 @@ def parse_parameters(data: Any, origin: str) -> ParameterSet:
                     raise ParameterError(f"{w}: 'scenarios' maps scenario names to values")
                 for k in raw["scenarios"]:
                     if k not in _SCENARIOS:
-                        raise ParameterError(f"{w}: unknown scenario {k!r}: use low, central, high"
+                        raise ParameterError(f"{w}: unknown scenario {k!r}: use {', '.join(_SCENARIOS)}"
                                              f"{did_you_mean(str(k), _SCENARIOS)}")
                 scenarios = {str(k): _check_value(v, f"{w}.scenarios.{k}") for k, v in raw["scenarios"].items()}
             else:

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .input_policy import MAX_ABS_NUMBER, MSG_TOO_LARGE, text_problem
+from .optional_fields import OPTIONAL_FIELDS, list_problem
 
 #: MiCA's ten crypto-asset services (Art. 3(1)(16)); the service codes of Contract 1.
 SERVICES: tuple[str, ...] = (
@@ -120,11 +121,14 @@ DEFAULTS: dict[str, object] = {
     "recent_incident_losses": 0.0,
 }
 
-#: Every field of Contract 1, in a stable order (``incidents`` is YAML-only).
-FIELDS: tuple[str, ...] = REQUIRED_FIELDS + ("adjusted_liabilities", "active_users", "recent_incident_losses", "incidents")
+#: Every field of Contract 1, in a stable order (``incidents`` is YAML-only; the later optional fields of
+#: ``optional_fields`` last).
+FIELDS: tuple[str, ...] = REQUIRED_FIELDS + ("adjusted_liabilities", "active_users", "recent_incident_losses",
+                                             "incidents") + OPTIONAL_FIELDS
 
-#: Columns of a validated profile frame, in order.
-FRAME_COLUMNS: tuple[str, ...] = tuple(f for f in FIELDS if f != "incidents")
+#: Columns every validated profile frame has, in order (an optional field of ``optional_fields`` follows them
+#: when the input gives it).
+FRAME_COLUMNS: tuple[str, ...] = tuple(f for f in FIELDS if f != "incidents" and f not in OPTIONAL_FIELDS)
 
 
 class Incident(BaseModel):
@@ -174,6 +178,38 @@ class Profile(BaseModel):
     active_users: int = 0
     recent_incident_losses: float | None = None
     incidents: list[Incident] = Field(default_factory=list)
+    fiat_markets: list[str] | None = None
+    peak_annual_trading_volume: float | None = None
+    total_assets: float | None = None
+    us_states: list[str] | None = None
+    third_party_custody_share: float | None = None
+    annual_revenue: float | None = None
+
+    @field_validator("fiat_markets", "us_states", mode="before")
+    @classmethod
+    def _codes(cls, v: object, info) -> object:
+        if v is None:
+            return v
+        text, why = list_problem(info.field_name, v)
+        if why:
+            raise ValueError(why)
+        return text.split(";") if text else []
+
+    @field_validator("peak_annual_trading_volume", "total_assets", "annual_revenue", "third_party_custody_share")
+    @classmethod
+    def _optional_number(cls, v: float | None, info) -> float | None:
+        if v is None:
+            return v
+        if not math.isfinite(v):
+            raise ValueError(MSG_NOT_FINITE)
+        if info.field_name == "third_party_custody_share":
+            if not 0 <= v <= 1:
+                raise ValueError(MSG_SHARE)
+        elif v < 0:
+            raise ValueError(MSG_NEGATIVE)
+        elif v > MAX_ABS_NUMBER:
+            raise ValueError(MSG_TOO_LARGE)
+        return v
 
     @field_validator("name")
     @classmethod
@@ -245,4 +281,7 @@ class Profile(BaseModel):
         """The profile as one row of a validated profile frame (services joined with ``;``)."""
         row = self.model_dump(exclude={"incidents"})
         row["services"] = ";".join(self.services)
+        for f in OPTIONAL_FIELDS:  # left out: the field's default applies
+            if row[f] is None:
+                del row[f]
         return row

@@ -22,6 +22,7 @@ import pandas as pd
 from .currencies import ISO_4217
 from .errors import NO_VALUE, Problem, ProfileError, did_you_mean
 from .input_policy import CONTROL_IN_NAME, MAX_ABS_NUMBER, MAX_NAME_CHARS, MSG_CONTROL, MSG_NAME_TOO_LONG, MSG_TOO_LARGE
+from .optional_fields import validate_optional
 from .profile import (
     DEFAULTS, FIELDS, FRAME_COLUMNS, MONEY_FIELDS, MSG_NEGATIVE, MSG_NOT_FINITE, MSG_SHARE, MSG_SHARE_PERCENT,
     MSG_WHOLE, REQUIRED_FIELDS, SERVICES, SIGNED_MONEY_FIELDS, not_a_number_message, unknown_service_message,
@@ -436,9 +437,16 @@ def validate_frame(
         else:
             floats[_FLOATS.index(f)] = values
 
+    optional = validate_optional(df, source, labels, add_rows, problems)
+    if "peak_annual_trading_volume" in optional:  # the peak of the current year and the two before it
+        peak = optional["peak_annual_trading_volume"]
+        add_rows(peak < floats[_FLOATS.index("annual_trading_volume")], "peak_annual_trading_volume",
+                 df["peak_annual_trading_volume"], "must be at least annual_trading_volume (the peak includes the "
+                 "current year); leave it out to use annual_trading_volume")
     if problems:
         raise ProfileError(_in_row_order(problems, labels))
-    return _assemble(n, [name, currency, services], floats, users, flags)
+    out = _assemble(n, [name, currency, services], floats, users, flags)
+    return out.assign(**optional) if optional else out
 
 
 def _in_row_order(problems: list[Problem], labels: np.ndarray) -> list[Problem]:

@@ -183,8 +183,9 @@ def test_firm_that_is_not_a_platform_gets_blank_rows():
                    hk_profile(name="platform", client_crypto_assets=BN))
     assert rows.loc["adviser", "amount"].isna().all()
     reasons = rows.loc["adviser", "reason"]
-    assert reasons.str.startswith("not in scope: hk.sfc_vatp applies to firms operating a virtual asset trading "
+    assert reasons.str.startswith("not in scope: hk.sfc_vatp applies to operators of a virtual asset trading "
                                   "platform").all()
+    assert reasons.str.contains("not a virtual asset trading platform").all()
     assert reasons.str.endswith("would apply with services trading_platform").all()
     assert rows.loc[("platform", "paid_up_capital"), "amount"] == 5 * M
 

@@ -22,8 +22,9 @@ REGIME = Regime(
     id="hk.sfc_vatp", name="SFC Guidelines for Virtual Asset Trading Platform Operators", status="in_force",
     in_force_from=dt.date(2023, 6, 1),
     citation="AMLO (Cap. 615) Part 5B; SFO Type 1/7; SFC VATP Guidelines (June 2023)",
-    scope=Scope(services=("trading_platform",), describe="firms operating a virtual asset trading platform (AMLO "
-                "Part 5B; a dealer or custodian without one: planned regimes, not modelled)"),
+    scope=Scope(services=("trading_platform",), describe="operators of a virtual asset trading platform (AMLO "
+                "Part 5B; a dealer or custodian that is not a virtual asset trading platform: planned regimes, not "
+                "modelled)"),
     # rulebook update: no change to paras 10.22 or 10.6(c) found to October 2026
     facts_as_of=dt.date(2026, 10, 31),
 )

@@ -182,9 +182,32 @@ def test_firm_that_is_not_a_platform_gets_blank_rows():
                               adjusted_liabilities=200 * M),
                    hk_profile(name="platform", client_crypto_assets=BN))
     assert rows.loc["adviser", "amount"].isna().all()
-    assert rows.loc["adviser", "reason"].str.contains("not a virtual asset trading platform").all()
-    assert (rows.loc["adviser", "status"] == "in_force").all()  # the assumed 5 % rate touches no blank row
+    reasons = rows.loc["adviser", "reason"]
+    assert reasons.str.startswith("not in scope: hk.sfc_vatp applies to operators of a virtual asset trading "
+                                  "platform").all()
+    assert reasons.str.contains("not a virtual asset trading platform").all()
+    assert reasons.str.endswith("would apply with services trading_platform").all()
     assert rows.loc[("platform", "paid_up_capital"), "amount"] == 5 * M
+
+
+def test_dealer_without_a_trading_platform_is_not_a_vatp():
+    # issue 14: the Osaka example (custody and exchange, no platform) got HK$4.04 bn of compensation cover;
+    # a dealer or custodian without a platform falls under the planned dealer/custodian regimes (rulebook update)
+    rows = hk_rows(hk_profile(name="dealer", services="custody;exchange_fiat;exchange_crypto", client_crypto_assets=BN,
+                              hot_wallet_share=0.1),
+                   hk_profile(name="platform", services="trading_platform", client_crypto_assets=BN,
+                              hot_wallet_share=0.1))
+    assert rows.loc["dealer", "amount"].isna().all()
+    assert rows.loc["dealer", "reason"].str.startswith("not in scope: ").all()
+    assert rows.loc["dealer", "reason"].str.contains("trading_platform").all()
+    assert (rows.loc["dealer", "basis"] == "not in scope").all()
+    # the platform alone: 0.5 × 0.9 bn + 1.0 × 0.1 bn = 0.45 bn + 0.1 bn = 0.55 bn; nothing assumed about scope
+    assert rows.loc[("platform", "compensation_cover"), "amount"] == pytest.approx(0.55 * BN, rel=1e-12)
+    assert rows.loc[("platform", "compensation_cover"), "status"] == "in_force"
+    result = hk_result(hk_profile(name="dealer", services="exchange_fiat", hot_wallet_share=0.1),
+                       hk_profile(name="platform", services="trading_platform", hot_wallet_share=0.1))
+    # the 2 % hot-storage warning is for platforms only
+    assert [w["profile"] for w in result.warnings if "exceeds the 2 % cap" in w["message"]] == ["platform"]
 
 
 def test_icf_note_in_every_output_and_hot_share_warning():

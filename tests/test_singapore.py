@@ -81,8 +81,10 @@ def test_customer_asset_measures_are_blank_before_4_october_2024():
                    as_of="2024-10-03")
     for ob in ("cold_storage_shortfall", "client_dpt_trust", "client_money_safeguarding"):
         assert pd_isna(rows.loc[("p", ob), "amount"])
-        assert "apply from 2024-10-04" in rows.loc[("p", ob), "reason"]
-    assert rows.loc[("p", "cold_storage_shortfall"), "status"] == "guidance"
+        # the measures exist only from their parameters' first dated value (S 287/2024), never 0 before
+        assert rows.loc[("p", ob), "reason"].startswith("the DPT customer-asset measures (S 287/2024) do not apply")
+        assert "applies from 2024-10-04" in rows.loc[("p", ob), "reason"]
+    assert "'sg_cold_min_share' has no value on 2024-10-03" in rows.loc[("p", "cold_storage_shortfall"), "reason"]
     assert rows.loc[("p", "base_capital"), "amount"] == 250_000  # capital rules already applied
     on_the_day = sg_rows(sgd(name="p", client_crypto_assets=1e6, hot_wallet_share=0.5), as_of="2024-10-04")
     # max(0, 0.5 − 0.1) × 1,000,000 = S$400,000
@@ -103,6 +105,41 @@ def test_threshold_is_data_a_user_can_override():
     # 96,000,000 / 12 = 8,000,000 ≤ 10,000,000 (overridden threshold) → S$100,000
     assert rows.loc[("p", "security_deposit"), "amount"] == 100_000
     assert isinstance(override, ParameterSet)
+
+
+def test_scope_dpt_services_and_assumed_mappings():
+    rows = sg_rows(sgd(name="adviser", services="advice;portfolio_management", client_crypto_assets=1e6),
+                   sgd(name="custodian", services="custody", client_crypto_assets=3_000_000, client_fiat=500_000),
+                   sgd(name="dealer", services="exchange_crypto", client_crypto_assets=3_000_000))
+    # advice and portfolio management are not DPT services: blank rows naming what would bring the firm in
+    adviser = rows.loc["adviser"]
+    assert adviser["amount"].isna().all()
+    assert adviser["reason"].str.startswith("not in scope: sg.psa_dpt applies to DPT service providers").all()
+    assert adviser["reason"].str.contains("exchange_fiat, exchange_crypto, trading_platform, custody").all()
+    # custody alone is a DPT service only under an assumed reading: same amounts, every row assumed
+    custodian = rows.loc["custodian"]
+    assert custodian.loc["base_capital", "amount"] == 250_000
+    assert custodian.loc["client_dpt_trust", "amount"] == 3_000_000  # 1.0 × S$3,000,000 on trust
+    assert custodian.loc["client_money_safeguarding", "amount"] == 500_000  # 1.0 × S$500,000
+    assert (custodian["status"] == "assumed").all()
+    # dealing in DPTs is a DPT service: the in-force rows stay in force
+    assert rows.loc[("dealer", "base_capital"), "status"] == "in_force"
+    assert rows.loc[("dealer", "client_dpt_trust"), "status"] == "in_force"
+
+
+def test_deposit_status_comes_from_the_deposit_that_applies():
+    # a what-if: the proxy checked (in force), the S$200,000 deposit only assumed; the S$100,000 rows keep in_force
+    override = parse_parameters({
+        "sg_monthly_transactions_proxy": {"values": [
+            {"effective_from": "2026-01-01", "value": 12, "status": "in_force", "citation": "checked"}]},
+        "sg_mpi_security_deposit_high": {"values": [
+            {"effective_from": "2026-01-01", "value": 200_000, "status": "assumed", "citation": "what-if"}]}},
+        "what-if.yaml")
+    rows = sg_rows(sgd(name="small", annual_trading_volume=60_000_000),
+                   sgd(name="large", annual_trading_volume=120_000_000), parameters=override)
+    # 60 m / 12 = 5 m ≤ 6 m → S$100,000 (in force); 120 m / 12 = 10 m > 6 m → S$200,000 (assumed)
+    assert rows.loc[("small", "security_deposit"), ["amount", "status"]].tolist() == [100_000, "in_force"]
+    assert rows.loc[("large", "security_deposit"), ["amount", "status"]].tolist() == [200_000, "assumed"]
 
 
 def test_spec_fields():

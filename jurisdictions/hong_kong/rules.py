@@ -1,166 +1,93 @@
 """Hong Kong SFC rules for virtual asset trading platform operators, vectorised over profiles.
 
 Each function encodes one provision of the SFC Guidelines for Virtual Asset Trading Platform Operators
-(VATP Guidelines, paragraph numbers of [CC23] Appendix A, in force 2023-06-01); its docstring paraphrases
-the provision and cites it. Parameters come from ``parameters.yaml`` (rulebook ids). Amounts are in HKD:
-the comparison converts the profiles into HKD before they reach these functions.
+(VATP Guidelines, paragraph numbers of [CC23] Appendix A, in force 2023-06-01); its docstring paraphrases the
+provision and cites it. A rule reads the profile columns ``p`` (amounts in HKD) and the parameters through ``q``
+(rulebook ids, see ``parameters.yaml``), and returns the amount and the numbers its basis line shows.
 """
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from jurisdictions.framework import ParameterValue, money, number, percent, percents, services_of
-
-#: Services that make a profile a virtual asset trading platform: operating a VA exchange (a platform on
-#: which offers to buy or sell VA are made or accepted and which holds client money or VA), AMLO Part 5B.
-#: A firm offering only custody, advice, transfer or order transmission is not a VATP (the rulebook covers
-#: no standalone custodian or dealer regime); its rows are blank with a reason. This scope is a modelling
-#: choice read from the rulebook overview (§1), not a figure.
-VATP_SERVICES = ("trading_platform", "exchange_fiat", "exchange_crypto")
+from jurisdictions.framework import Note, ParameterError, number
 
 
-def is_vatp(profiles: pd.DataFrame) -> np.ndarray:
-    """Whether each profile operates a virtual asset trading platform (AMLO Part 5B; rulebook §1).
-
-    Since 1 June 2023 a centralised platform trading virtual assets must be licensed by the SFC; the VATP
-    Guidelines then apply in full. Read here as: the profile offers a trading platform or exchange services.
-    """
-    return services_of(profiles, *VATP_SERVICES)
-
-
-def storage_split(profiles: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Client virtual assets held cold and held hot or other (rulebook §5: V_total = V_cold + V_hot + V_other).
-
-    The profile's ``hot_wallet_share`` is the share outside cold storage (hot, warm and other online storage),
-    so it is the "hot and other storage" of para 10.22. Returns (cold, hot_and_other) in HKD.
-    """
-    total = profiles["client_crypto_assets"].to_numpy(dtype="float64")
-    hot = profiles["hot_wallet_share"].to_numpy(dtype="float64") * total
-    return total - hot, hot
-
-
-def compensation_cover(
-    profiles: pd.DataFrame, cold_share: ParameterValue, hot_share: ParameterValue
-) -> np.ndarray:
+def compensation_cover(p, q):
     """VATP Guidelines para 10.22: the operator keeps an SFC-approved compensation arrangement covering
-    potential loss of client virtual assets — 50 % of the value of client VA held in cold storage and 100 %
-    of the value of those held in hot and other storage (the "Compensated Amount"), on the actual split,
-    monitored daily (para 10.23).
-
-    Computed as ``V × (c_cold + (c_hot − c_cold) × h)``, algebraically ``c_cold × V_cold + c_hot × V_hot``
-    with ``V_cold = (1 − h) V`` and ``V_hot = h V``; this form keeps the result monotone in the hot share
-    ``h`` to the last bit of floating point.
-    """
-    total = profiles["client_crypto_assets"].to_numpy(dtype="float64")
-    h = profiles["hot_wallet_share"].to_numpy(dtype="float64")
-    c_cold, c_hot = cold_share.number(), hot_share.number()
-    return total * (c_cold + (c_hot - c_cold) * h)
-
-
-def hot_storage_cap(cold_min: ParameterValue) -> float:
-    """The largest share of client VA outside cold storage: 1 − 98 % = 2 % (para 10.6(c); rulebook
-    ``hk_hot_other_storage_max_share``, in_force, derived). Rounded to drop the floating-point tail of 1 − 0.98."""
-    return round(1.0 - cold_min.number(), 12)
+    potential loss of client virtual assets: 50 % of the value of client VA held in cold storage and 100 % of
+    those held in hot and other storage (the "Compensated Amount"), on the actual split, monitored daily (para
+    10.23); met by third-party or captive insurance (10.26), funds set aside on trust (deposits of at most 6
+    months, 10.22(b)), VA of the same kind set aside on trust in cold storage (10.25(b)), a Hong Kong bank
+    guarantee, or any mix. Client VA at the profile's market value (para 10.23 says "total value"); the hot
+    share is the share in hot and other storage (rulebook §5: V_total = V_cold + V_hot + V_other). Computed as
+    V × (c_cold + (c_hot − c_cold) × h) = c_cold × V_cold + c_hot × V_hot, monotone in h to the last bit."""
+    c_cold, c_hot = q("hk_comp_cover_share_cold"), q("hk_comp_cover_share_hot_other")
+    total, h = p.client_crypto_assets, p.hot_wallet_share
+    hot = h * total
+    return total * (c_cold + (c_hot - c_cold) * h), dict(c_cold=c_cold, c_hot=c_hot, cold=total - hot, hot=hot)
 
 
-def cold_storage_shortfall(profiles: pd.DataFrame, cold_min: ParameterValue) -> np.ndarray:
+def compensation_basis(terms: dict) -> str:
+    """The cover's basis line, each share written as the rule writes it (``0.5``, ``1.0``)."""
+    cold, hot = (s if "." in s else s + ".0" for s in (number(terms["c_cold"]), number(terms["c_hot"])))
+    return cold + " × {cold:money} [cold] + " + hot + " × {hot:money} [hot] = {amount:money}"
+
+
+def cold_storage_shortfall(p, q):
     """VATP Guidelines para 10.6(c): at least 98 % of client virtual assets are held in cold storage
-    (exceptions case by case). The shortfall is the value that must move from hot and other storage to cold
-    storage for the profile to meet the ratio: max(0, hot share − 2 %) × client VA (0 when it already does).
-    Measured in aggregate (per asset or aggregate is not stated: rulebook ``hk_cold_ratio_basis``, unknown).
-    """
-    total = profiles["client_crypto_assets"].to_numpy(dtype="float64")
-    h = profiles["hot_wallet_share"].to_numpy(dtype="float64")
-    return np.maximum(0.0, h - hot_storage_cap(cold_min)) * total
+    (exceptions case by case), so at most 2 % in hot and other storage (rulebook
+    ``hk_hot_other_storage_max_share``, derived). The shortfall is the value that must move to cold storage for
+    the profile to meet the ratio: max(0, hot share − 2 %) × client VA, measured in aggregate (per asset or in
+    aggregate is not stated: rulebook ``hk_cold_ratio_basis``, unknown)."""
+    cold_min = q("hk_cold_storage_min_share")
+    cap = round(1.0 - cold_min, 12)  # drops the floating-point tail of 1 − 0.98
+    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
+        hot=p.hot_wallet_share, cap=cap, cold_min=cold_min, crypto=p.client_crypto_assets)
 
 
-def paid_up_capital(n: int, minimum: ParameterValue) -> np.ndarray:
+def above_hot_storage_cap(p, q):
+    """VATP Guidelines para 10.6(c): hot and other storage above the 2 % cap."""
+    _, terms = cold_storage_shortfall(p, q)
+    return p.hot_wallet_share > terms["cap"], terms
+
+
+def paid_up_capital(p, q):
     """VATP Guidelines para 6.2: the operator maintains paid-up share capital of not less than HK$5,000,000."""
-    return np.full(n, minimum.number())
+    minimum = q("hk_min_paid_up_capital")
+    return np.full(p.n, minimum), dict(minimum=minimum)
 
 
-def required_liquid_capital(
-    profiles: pd.DataFrame, floor: ParameterValue, basic_rate: ParameterValue
-) -> tuple[np.ndarray, np.ndarray]:
-    """VATP Guidelines para 6.3(b): the operator maintains at all times liquid capital not less than its
-    required liquid capital, the higher of HK$3,000,000 and the "basic amount" of the Financial Resources
-    Rules (Cap. 571N) s.2 — taken as 5 % of adjusted liabilities (assumed in the rulebook; client margin
-    items for futures and options are not modelled). Returns the requirement and the basic amount.
-    """
-    basic = basic_rate.number() * profiles["adjusted_liabilities"].to_numpy(dtype="float64")
-    return np.maximum(floor.number(), basic), basic
+def liquid_capital(p, q):
+    """VATP Guidelines para 6.3(b): liquid capital at all times not less than the required liquid capital, the
+    higher of HK$3,000,000 and the "basic amount" of the Financial Resources Rules (Cap. 571N) s.2, taken as
+    5 % of adjusted liabilities (assumed in the rulebook; client margin items for futures and options are not
+    modelled). The row is assumed only where the basic amount binds."""
+    floor, rate = q.peek("hk_rlc_floor"), q.peek("hk_basic_amount_rate")
+    amount = q.max(("hk_rlc_floor", floor), ("hk_basic_amount_rate", rate * p.adjusted_liabilities))
+    return amount, dict(floor=floor, rate=rate, liabilities=p.adjusted_liabilities)
 
 
-def liquid_assets_opex(profiles: pd.DataFrame, months: ParameterValue) -> np.ndarray:
-    """VATP Guidelines para 6.1: the operator holds liquid assets in Hong Kong (cash, deposits, treasury
-    bills, certificates of deposit; not virtual assets) equal to at least 12 months of its actual operating
-    expenses, calculated on a rolling basis. ``annual_operating_expenses`` covers the last 12 months.
-    """
-    return months.number() / 12.0 * profiles["annual_operating_expenses"].to_numpy(dtype="float64")
+def liquid_assets_opex(p, q):
+    """VATP Guidelines para 6.1: liquid assets held in Hong Kong (cash, deposits, treasury bills, certificates
+    of deposit; not virtual assets) of at least 12 months of actual operating expenses, on a rolling basis
+    (``annual_operating_expenses`` covers the last 12 months): months / 12 × annual operating expenses."""
+    months = q("hk_liquid_assets_opex_months")
+    return months / 12.0 * p.annual_operating_expenses, dict(months=months, opex=p.annual_operating_expenses)
 
 
-def client_fiat_segregation(profiles: pd.DataFrame) -> np.ndarray:
-    """VATP Guidelines para 10.11(b): client money is paid into a segregated account with an authorized
-    financial institution in Hong Kong (or one the SFC agrees to) within one business day of receipt.
-    The whole of the client money is segregated."""
-    return profiles["client_fiat"].to_numpy(dtype="float64")
+def client_fiat_segregation(p, q):
+    """VATP Guidelines para 10.11(b): all client money is paid into segregated accounts with an authorized
+    financial institution in Hong Kong (or one the SFC agrees to) within one business day of receipt."""
+    return p.client_fiat, dict(fiat=p.client_fiat, days=q("hk_client_money_segregation_deadline"))
 
 
-# --- basis lines (one line per profile: the formula with the profile's numbers) ----------------------------
-# Pieces are joined as numpy object arrays (several times faster than pandas string Series on large batches);
-# a number formatted once is reused where the line repeats it.
-
-def _join(*parts: str | pd.Series | np.ndarray) -> np.ndarray:
-    """Concatenate literal strings and per-profile strings element-wise (vectorised)."""
-    out: np.ndarray | str = ""
-    for part in parts:
-        out = out + (part if isinstance(part, str) else np.asarray(part, dtype=object))
-    return np.asarray(out, dtype=object)
-
-
-def _hkd(values: np.ndarray | float) -> np.ndarray | str:
-    v = money("HKD", values)
-    return v if isinstance(v, str) else v.to_numpy(dtype=object)
-
-
-def _share(x: float) -> str:
-    """A cover share as the rule writes it: ``0.5``, ``1.0``."""
-    s = number(x)
-    return s if "." in s else f"{s}.0"
-
-
-def basis_compensation(cold: np.ndarray, hot: np.ndarray, c_cold: float, c_hot: float,
-                       amount: np.ndarray) -> np.ndarray:
-    """``0.5 × HKD 9,800,000,000 [cold] + 1.0 × HKD 200,000,000 [hot] = HKD 5,100,000,000``."""
-    return _join(_share(c_cold) + " × ", _hkd(cold), " [cold] + " + _share(c_hot) + " × ", _hkd(hot),
-                 " [hot] = ", _hkd(amount))
-
-
-def basis_cold_shortfall(profiles: pd.DataFrame, cap: float, cold_min: float, amount: np.ndarray) -> np.ndarray:
-    """``max(0, 5 % hot − 2 % [≥ 98 % cold]) × HKD 10,000,000,000 = HKD 300,000,000``."""
-    h = percents(profiles["hot_wallet_share"].to_numpy(dtype="float64"))
-    return _join("max(0, ", h, " hot − " + percent(cap) + " [≥ " + percent(cold_min) + " cold]) × ",
-                 _hkd(profiles["client_crypto_assets"].to_numpy(dtype="float64")), " = ", _hkd(amount))
-
-
-def basis_liquid_capital(floor: float, rate: float, liabilities: np.ndarray, amount: np.ndarray) -> np.ndarray:
-    """``max(HKD 3,000,000 [floor], 0.05 × HKD 200,000,000 [adjusted liabilities; ...]) = HKD 10,000,000``."""
-    return _join("max(" + money("HKD", floor) + " [floor], " + number(rate) + " × ", _hkd(liabilities),
-                 " [adjusted liabilities; basic amount, assumed]) = ", _hkd(amount))
-
-
-def basis_opex(months: float, opex: np.ndarray, amount: np.ndarray) -> np.ndarray:
-    """``12/12 × HKD 400,000,000 [operating expenses, last 12 months] = HKD 400,000,000 ...``."""
-    opex_text = _hkd(opex)
-    amount_text = opex_text if months == 12 else _hkd(amount)
-    return _join(number(months) + "/12 × ", opex_text, " [operating expenses, last 12 months] = ", amount_text,
-                 " in liquid assets in Hong Kong (no virtual assets)")
-
-
-def basis_client_money(client_fiat: np.ndarray, days: float, amount: np.ndarray) -> np.ndarray:
-    """``client money HKD 2,000,000,000 in segregated accounts ... within 1 business day = HKD 2,000,000,000``."""
-    fiat_text = _hkd(client_fiat)
-    amount_text = fiat_text if np.array_equal(client_fiat, amount) else _hkd(amount)
-    return _join("client money ", fiat_text, " in segregated accounts with an authorized financial institution "
-                 "within " + number(days) + " business day = ", amount_text)
+def icf_note(code: str, params, as_of) -> list[Note]:
+    """VATP Guidelines para 9.26(d), Schedule 2(d) (and the SFC's 2018 framework, guidance): the Investor
+    Compensation Fund does not cover virtual assets. A note about the market as a whole, from Nov 2018."""
+    try:
+        icf = params.at("hk_icf_cover_va", as_of)
+    except ParameterError:  # before the SFC's first statement there is nothing to note
+        return []
+    return [Note(code, "", "Hong Kong's Investor Compensation Fund does not cover virtual assets "
+                 f"({icf.citation}; {icf.status}): client VA losses beyond the para 10.22 compensation arrangement "
+                 "are not compensated", level="note")] if icf.number() == 0 else []

@@ -129,7 +129,7 @@ def jp_amounts(inp: FloorInputs, f: np.ndarray, p: dict) -> dict[str, np.ndarray
 def hk_amounts(inp: FloorInputs, f: np.ndarray, p: dict) -> dict[str, np.ndarray]:
     """VATP Guidelines paras 6.1-6.3, 10.6(c), 10.11, 10.22; FRR basic amount (assumed 5 %)."""
     crypto = inp.crypto * f
-    vatp = _svc(inp, "trading_platform", "exchange_fiat", "exchange_crypto")
+    vatp = _svc(inp, "trading_platform")  # the VATP scope: a firm operating a trading platform
     blank = np.where(vatp, 1.0, np.nan)  # non-platforms: blank rows (with a reason in the real path)
     c_cold, c_hot = p["hk_comp_cover_share_cold"], p["hk_comp_cover_share_hot_other"]
     cap = 1.0 - p["hk_cold_storage_min_share"]

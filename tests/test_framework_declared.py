@@ -57,6 +57,11 @@ def levy(p, q):
     return rate * p.annual_trading_volume, dict(rate=rate, volume=p.annual_trading_volume)
 
 
+def no_fund(p, q):
+    """Toy Act s.30: no compensation fund covers crypto-assets (a note about the market)."""
+    return q("toy_floor") > 0, dict(cite="Toy Act s.30")
+
+
 def too_little_capital(p, q):
     """Toy Act s.1: own funds below the floor."""
     floor = q("toy_floor")
@@ -87,8 +92,12 @@ class Toyland(Jurisdiction):
                        basis="{rate:num} × {volume:money} = {amount:money}"),
         ObligationSpec(id="bond", regime="toy.act", category="capital", funding_forms=("bank_guarantee",),
                        citation="Toy Act s.9", no_amount="set by the Toy Authority per licensee"),
+        ObligationSpec(id="reconciliation", regime="toy.act", category="custody", funding_forms=("segregation",),
+                       rule=lambda p, q: q("toy_floor") * 0 + p.client_crypto_assets, citation="Toy Act s.12A",
+                       in_force_from=dt.date(2024, 1, 1), basis="{amount:money}"),
     )
-    checks = (Check("toy.act", too_little_capital, "own funds {own:money} below {floor:money}", "Toy Act s.1"),)
+    checks = (Check("toy.act", too_little_capital, "own funds {own:money} below {floor:money}", "Toy Act s.1"),
+              Check("toy.act", no_fund, "no fund covers crypto-assets ({cite})", level="note"))
 
     def __init__(self, folder: Path) -> None:
         self.parameters_file = folder / "toy.yaml"
@@ -172,7 +181,7 @@ def test_a_proposal_is_a_what_if_with_one_row_per_scenario(registry):
 
 def test_in_force_only_keeps_what_applies_on_the_date(registry):
     r, ob = rows(registry, in_force_only=True)
-    assert set(ob.index.get_level_values("obligation")) == {"capital", "bond"}
+    assert set(ob.index.get_level_values("obligation")) == {"capital", "bond", "reconciliation"}
     assert set(r.obligations["regime"]) == {"toy.act"}
 
 
@@ -229,3 +238,30 @@ def test_a_rule_that_cannot_run_fails_at_declaration():
     with pytest.raises(PluginError, match="obligation 'b': its rule fails on a synthetic profile: NameError"):
         ObligationSpec(id="b", regime="toy.act", category="capital", funding_forms=("own_funds",), rule=broken,
                        citation="c")
+
+
+def test_a_measure_added_later_is_blank_before_its_own_start(registry):
+    _, before = rows(registry, as_of="2023-12-31")
+    r = before.loc[("custodian", "reconciliation", "")]
+    assert math.isnan(r["amount"])
+    assert r["reason"] == "reconciliation (toy.act) does not apply on 2023-12-31 (applies from 2024-01-01)"
+    assert before.loc[("custodian", "capital", "")]["amount"] == pytest.approx(200_000)  # the Act applies already
+    _, after = rows(registry, as_of="2024-01-01")
+    assert after.loc[("custodian", "reconciliation", "")]["amount"] == pytest.approx(10e6)
+
+
+def test_a_market_note_names_no_profile_and_needs_no_regime_date(registry):
+    for day in ("2026-12-03", "2020-06-30"):  # before the Act applies too: the note is about the market
+        r, _ = rows(registry, as_of=day)
+        notes = [w for w in r.warnings if w.get("jurisdiction") == "TOY" and w.get("profile") == ""
+                 and w["message"].startswith("no fund")]
+        assert [(w["message"], w["level"]) for w in notes] == [("no fund covers crypto-assets (Toy Act s.30)", "note")]
+
+
+def test_an_out_of_scope_row_has_the_regimes_status_and_no_dagger(registry):
+    _, ob = rows(registry)
+    # the adviser is outside toy.custody, whose only parameter is enacted †: the blank row says enacted, no †
+    r = ob.loc[("adviser", "custody_buffer", "")]
+    assert math.isnan(r["amount"]) and r["status"] == "enacted" and not r["citation"].endswith("†")
+    # outside toy.act, the assumed 2 % rate decided nothing: in_force, the regime's status
+    assert ob.loc[("adviser", "capital", "")]["status"] == "in_force"

@@ -81,10 +81,8 @@ def test_customer_asset_measures_are_blank_before_4_october_2024():
                    as_of="2024-10-03")
     for ob in ("cold_storage_shortfall", "client_dpt_trust", "client_money_safeguarding"):
         assert pd_isna(rows.loc[("p", ob), "amount"])
-        # the measures exist only from their parameters' first dated value (S 287/2024), never 0 before
-        assert rows.loc[("p", ob), "reason"].startswith("the DPT customer-asset measures (S 287/2024) do not apply")
-        assert "applies from 2024-10-04" in rows.loc[("p", ob), "reason"]
-    assert "'sg_cold_min_share' has no value on 2024-10-03" in rows.loc[("p", "cold_storage_shortfall"), "reason"]
+        # the measures of S 287/2024 apply from 2024-10-04 (declared on the obligations): blank before, never 0
+        assert rows.loc[("p", ob), "reason"] == f"{ob} (sg.psa_dpt) does not apply on 2024-10-03 (applies from 2024-10-04)"
     assert rows.loc[("p", "base_capital"), "amount"] == 250_000  # capital rules already applied
     on_the_day = sg_rows(sgd(name="p", client_crypto_assets=1e6, hot_wallet_share=0.5), as_of="2024-10-04")
     # max(0, 0.5 − 0.1) × 1,000,000 = S$400,000

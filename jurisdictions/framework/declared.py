@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import PluginError
+from .errors import ParameterError, PluginError
 from .obligations import (
     choose, concat_obligations, join_text, money, number, obligation_rows, percent, percents, scenarios_of,
     text_skipped,
@@ -340,7 +340,8 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
     frames: list[pd.DataFrame] = []
     for spec in j.obligations:
         regime = regimes[spec.regime]
-        applies = regime.evaluated_on(as_of)
+        applies = regime.evaluated_on(as_of) and (spec.in_force_from is None or as_of >= spec.in_force_from
+                                                   or regime.is_proposal or regime.upcoming(as_of))
         what_if = regime.is_proposal or regime.upcoming(as_of)
         base = _RANK[output_status(regime.status_on(as_of))]
         inside, only_assumed = scopes[spec.regime]
@@ -354,7 +355,9 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
                           currency=j.currency, funding_forms=spec.funding_forms,
                           overlap_group=spec.overlap_group, scenario=sc)
             if not applies:
-                reason = not_applying_reason(regime, as_of)
+                reason = (not_applying_reason(regime, as_of) if not regime.evaluated_on(as_of) else
+                          f"{spec.id} ({regime.id}) does not apply on {as_of.isoformat()} (applies from "
+                          f"{spec.in_force_from.isoformat()})")
                 frames.append(obligation_rows(profiles, **common, amount=np.full(n, np.nan),
                                               status=output_status(regime.status), citation=spec.citation,
                                               basis="", reason=reason))
@@ -399,6 +402,8 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
                         conditions.append(blank & (rr == text))
                         reasons.append(str(text))
             amount = np.where(valid, amount, np.nan)
+            rank = np.where(valid, rank, base)  # a row out of scope has the regime's status: nothing decided it
+            dagger &= valid
             status = choose([rank == k for k in range(len(OUTPUT_STATUSES))], list(OUTPUT_STATUSES),
                             OUTPUT_STATUSES[0])
             citation = spec.citation if not dagger.any() else (
@@ -426,10 +431,18 @@ def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
     out: list = []
     for check in j.checks:
         regime = regimes[check.regime]
+        q = Reader(params, as_of, regime.is_proposal or regime.upcoming(as_of), None, p.n)
+        try:
+            flagged, terms = check.rule(p, q)
+        except ParameterError:  # a check whose parameter has no value yet on the date: nothing to note
+            continue
+        if np.ndim(flagged) == 0:  # a note about the market as a whole: whenever its parameters have values
+            if flagged:
+                text = render(check.message + (f" ({check.citation})" if check.citation else ""), terms, j.currency)
+                out.append(Note(j.code, "", str(text), check.level))
+            continue
         if not regime.evaluated_on(as_of):
             continue
-        q = Reader(params, as_of, regime.is_proposal or regime.upcoming(as_of), None, p.n)
-        flagged, terms = check.rule(p, q)
         flagged = np.asarray(flagged, dtype=bool)
         inside, _ = _scope_masks(regime.scope, p)
         if inside is not None:

@@ -139,6 +139,9 @@ class ObligationSpec:
     no_amount: str = ""
     #: narrows the regime's scope for this obligation (e.g. Korea's KRW-market floor)
     scope: Scope | None = None
+    #: a measure added to a regime later than the regime's own start (an amendment): before this date its rows
+    #: are blank with the reason, like a regime not yet in force
+    in_force_from: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.rule is None:
@@ -160,7 +163,10 @@ class ObligationSpec:
 class Check:
     """A warning about profiles, declared like an obligation: ``rule(p, q) -> (rows flagged, terms)`` and a
     message template rendered for the flagged rows (``{own:money} are below {floor:money}``); the citation is
-    appended. Only profiles in the regime's scope, on dates the regime is evaluated, are checked."""
+    appended. Only profiles in the regime's scope, on dates the regime is evaluated, are checked. A rule that
+    returns one flag (a scalar) gives one note about the market as a whole (profile ""), e.g. that no
+    compensation fund covers crypto-assets, on every date its parameters have a value (a parameter with no
+    value yet on the date means no note)."""
 
     regime: str
     rule: Callable[..., Any]

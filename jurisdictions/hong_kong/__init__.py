@@ -84,6 +84,9 @@ class HongKong(Jurisdiction):
         ),
     )
     checks = (
+        Check("hk.sfc_vatp", rules.icf_excludes_virtual_assets, "Hong Kong's Investor Compensation Fund does not "
+              "cover virtual assets ({cite}; {status}): client VA losses beyond the para 10.22 compensation "
+              "arrangement are not compensated", level="note"),
         Check("hk.sfc_vatp", rules.above_hot_storage_cap, "hot and other storage {hot:pct} of client virtual "
               "assets exceeds the {cap:pct} cap (at least {cold_min:pct} cold); see cold_storage_shortfall",
               COLD_STORAGE),
@@ -107,12 +110,6 @@ class HongKong(Jurisdiction):
         "the planned dealer (about HK$5m) and custodian (about HK$10m) regimes (proposed †): firms without a "
         "trading platform get blank rows with the reason",
     )
-
-    def notes(self, profiles, as_of, parameters=None):
-        """The declared checks' warnings and the market-wide Investor Compensation Fund note (a note about no
-        profile, which :class:`Check` cannot declare)."""
-        return rules.icf_note(self.code, self.parameter_set(parameters), as_of) + super().notes(
-            profiles, as_of, parameters)
 
 
 jurisdiction = HongKong()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jurisdictions.framework import Note, ParameterError, number
+from jurisdictions.framework import number
 
 
 def compensation_cover(p, q):
@@ -81,13 +81,8 @@ def client_fiat_segregation(p, q):
     return p.client_fiat, dict(fiat=p.client_fiat, days=q("hk_client_money_segregation_deadline"))
 
 
-def icf_note(code: str, params, as_of) -> list[Note]:
+def icf_excludes_virtual_assets(p, q):
     """VATP Guidelines para 9.26(d), Schedule 2(d) (and the SFC's 2018 framework, guidance): the Investor
-    Compensation Fund does not cover virtual assets. A note about the market as a whole, from Nov 2018."""
-    try:
-        icf = params.at("hk_icf_cover_va", as_of)
-    except ParameterError:  # before the SFC's first statement there is nothing to note
-        return []
-    return [Note(code, "", "Hong Kong's Investor Compensation Fund does not cover virtual assets "
-                 f"({icf.citation}; {icf.status}): client VA losses beyond the para 10.22 compensation arrangement "
-                 "are not compensated", level="note")] if icf.number() == 0 else []
+    Compensation Fund does not cover virtual assets. A note about the market as a whole."""
+    icf = q.value("hk_icf_cover_va")
+    return icf.number() == 0, dict(cite=icf.citation, status=icf.status)

@@ -19,6 +19,9 @@ DPT_SCOPE = Scope(
     assumption="custody, transfer, execution and reception and transmission of orders read as DPT services: the "
                "rulebook does not list which activities are DPT services",
 )
+#: the customer-asset measures of 2024 (PS Regulations as amended by S 287/2024; MAS guidelines) apply from
+#: 2024-10-04, later than the regime itself
+MEASURES_2024 = dt.date(2024, 10, 4)
 REGIME = Regime(
     id="sg.psa_dpt", name="Payment Services Act 2019 (DPT services, Major Payment Institution)",
     status="in_force", in_force_from=dt.date(2020, 1, 28),
@@ -51,19 +54,19 @@ class Singapore(Jurisdiction):
         ),
         ObligationSpec(
             id="cold_storage_shortfall", regime="sg.psa_dpt", category="custody", funding_forms=("segregation",),
-            rule=rules.cold_storage_shortfall,
+            rule=rules.cold_storage_shortfall, in_force_from=MEASURES_2024,
             citation="MAS Guidelines on Consumer Protection Measures by DPT Service Providers (cold storage, guidance)",
             basis="max(0, {hot:num} hot − {cap:num} allowed) × {crypto:money} = {amount:money}",
         ),
         ObligationSpec(
             id="client_dpt_trust", regime="sg.psa_dpt", category="custody", funding_forms=("segregation",),
-            rule=rules.client_dpt_trust,
+            rule=rules.client_dpt_trust, in_force_from=MEASURES_2024,
             citation="PSA s.23; PS Regulations as amended by S 287/2024 (customer DPTs on trust)",
             basis="customer DPTs {crypto:money} on trust, segregated = {amount:money}",
         ),
         ObligationSpec(
             id="client_money_safeguarding", regime="sg.psa_dpt", category="client_money",
-            funding_forms=("segregation",), rule=rules.client_money_safeguarding,
+            funding_forms=("segregation",), rule=rules.client_money_safeguarding, in_force_from=MEASURES_2024,
             citation="PS Regulations reg. 13A (S 287/2024); PSA s.23",
             basis="customer money {fiat:money} safeguarded with Singapore financial institutions = {amount:money}",
         ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from jurisdictions.framework import ParameterError
 
 
 def base_capital(p, q):
@@ -28,35 +27,24 @@ def security_deposit(p, q):
         monthly=monthly, threshold=threshold, cmp=np.where(low, "≤", ">"))
 
 
-def customer_asset_measure(q, pid: str) -> tuple[float, str]:
-    """A parameter of the customer-asset measures of 2024 (PS Regulations as amended by S 287/2024; MAS
-    guidelines), which exist only from their first dated value: before it, NaN and the reason (never 0)."""
-    try:
-        return q(pid), ""
-    except ParameterError as e:
-        return np.nan, f"the DPT customer-asset measures (S 287/2024) do not apply yet: {e}"
-
-
 def cold_storage_shortfall(p, q):
     """MAS Guidelines on Consumer Protection Measures by DPT Service Providers (guidance): MAS expects at least
     90 % of customer DPTs in cold wallets. The value that must move to cold storage is
     max(0, hot share − (1 − 0.90)) × customer DPTs, measured in aggregate by value."""
-    cold_min, why = customer_asset_measure(q, "sg_cold_min_share")
+    cold_min = q("sg_cold_min_share")
     cap = round(1.0 - cold_min, 12)  # 1 − 0.9 = 0.1 exactly (no binary remainder at the cap)
     return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets, reason=why)
+        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
 
 
 def client_dpt_trust(p, q):
     """PSA s.23 and the PS Regulations as amended from 2024-10-04 (S 287/2024): customer DPTs are held on trust
     for customers in addresses separate from the provider's own, reconciled daily, not commingled even with the
     customer's consent, and not lent or staked for retail customers (all of them: share × customer DPTs)."""
-    share, why = customer_asset_measure(q, "sg_dpt_customer_assets_on_trust")
-    return share * p.client_crypto_assets, dict(crypto=p.client_crypto_assets, reason=why)
+    return q("sg_dpt_customer_assets_on_trust") * p.client_crypto_assets, dict(crypto=p.client_crypto_assets)
 
 
 def client_money_safeguarding(p, q):
     """PS Regulations reg. 13A (S 287/2024), PSA s.23: every MPI providing a DPT service is a prescribed
     institution and safeguards customer money with financial institutions in Singapore (all of it)."""
-    share, why = customer_asset_measure(q, "sg_dpt_customer_money_safeguarding")
-    return share * p.client_fiat, dict(fiat=p.client_fiat, reason=why)
+    return q("sg_dpt_customer_money_safeguarding") * p.client_fiat, dict(fiat=p.client_fiat)

@@ -222,10 +222,13 @@ def obligations_data(data: Any, profile: str | None = None, scenario: str | None
 
 
 def obligations_chart(data: Any, profile: str | None = None, scenario: str | None = None,
-                      currency: str | None = None, width: int = 130, height: int = 170) -> alt.FacetChart:
-    """Obligations side by side: one panel per category, one bar per jurisdiction, rows per profile.
+                      currency: str | None = None, width: int = 130, height: int = 170) -> alt.TopLevelMixin:
+    """Obligations side by side: one panel per category, one bar per jurisdiction; one row of panels per
+    profile (a facet chart for one profile, the profiles' rows stacked for several).
 
-    Each panel has its own scale (client money dwarfs capital); overlap groups count once.
+    Each panel has its own scale (client money dwarfs capital); overlap groups count once. Every row has a
+    panel under every category heading: a profile with no amount in a category gets an empty panel there,
+    so no panel slides under another category's heading.
     """
     ob, ccy, names = _obligations_of(data, currency)
     df = obligations_data(data, profile=profile, scenario=scenario, currency=currency)
@@ -233,25 +236,37 @@ def obligations_chart(data: Any, profile: str | None = None, scenario: str | Non
         raise XjurError("charts: no amounts to chart")
     codes = [c for c in (names or dict.fromkeys(ob["jurisdiction"])) if c in set(df["jurisdiction"])]
     cats = [CATEGORY_LABELS[c] for c in CATEGORIES if c in set(df["category"])]
-    base = alt.Chart(df).mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-        x=alt.X("jurisdiction:N", sort=codes, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount_ref:Q", axis=money_axis(f"{ccy}")),
-        color=alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="jurisdiction",
-                        legend=alt.Legend(labelExpr=_legend_names(names, codes))),
-        tooltip=[alt.Tooltip("profile:N"), alt.Tooltip("jurisdiction_name:N", title="jurisdiction"),
-                 alt.Tooltip("category_label:N", title="category"),
-                 alt.Tooltip("amount_text:N", title=f"amount ({ccy})"),
-                 alt.Tooltip("detail:N", title="obligations")],
-    ).properties(width=width, height=height)
-    facet_row = profile is None and df["profile"].nunique() > 1
-    chart = base.facet(
-        column=alt.Column("category_label:N", sort=cats, title=None),
-        **({"row": alt.Row("profile:N", sort=list(dict.fromkeys(df["profile"])), title=None,
-                           header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top"))}
-           if facet_row else {}),
-    ).resolve_scale(y="independent")
+    color = alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="jurisdiction",
+                      legend=alt.Legend(labelExpr=_legend_names(names, codes)))
+    tooltip = [alt.Tooltip("profile:N"), alt.Tooltip("jurisdiction_name:N", title="jurisdiction"),
+               alt.Tooltip("category_label:N", title="category"),
+               alt.Tooltip("amount_text:N", title=f"amount ({ccy})"),
+               alt.Tooltip("detail:N", title="obligations")]
+
+    def row_of(frame: pd.DataFrame) -> alt.FacetChart:
+        missing = [c for c in cats if c not in set(frame["category_label"])]
+        if missing:  # an empty panel (a zero-height bar: a blank amount would drop the panel) under each
+            frame = pd.concat([frame, pd.DataFrame({  # heading the profile lacks
+                "profile": frame["profile"].iloc[0], "jurisdiction": codes[0], "category_label": missing,
+                "amount_ref": 0.0, "amount_text": "none", "detail": "no market sets an amount in this category"})],
+                ignore_index=True)
+        base = alt.Chart(frame).mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
+            x=alt.X("jurisdiction:N", sort=codes, scale=alt.Scale(domain=codes), title=None,
+                    axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("amount_ref:Q", axis=money_axis(f"{ccy}")),
+            color=color, tooltip=tooltip,
+        ).properties(width=width, height=height)
+        return base.facet(column=alt.Column("category_label:N", sort=cats, title=None)).resolve_scale(
+            y="independent")
+
+    profiles = list(dict.fromkeys(df["profile"]))
+    if len(profiles) == 1:
+        chart: Any = row_of(df)
+    else:
+        chart = alt.vconcat(*[row_of(df[df["profile"] == p]).properties(
+            title=alt.TitleParams(p, anchor="start", fontSize=12)) for p in profiles], spacing=18)
     sc = scenario or headline_scenario(ob)
-    who = profile if profile is not None else ("all profiles" if facet_row else df["profile"].iloc[0])
+    who = profile if profile is not None else ("all profiles" if len(profiles) > 1 else profiles[0])
     return _configure(chart, f"What each market demands — {who}",
                       [f"amounts in {ccy}; overlapping obligations counted once; Japanese reserve: {sc} scenario",
                        "client money and custody are customers' assets to segregate or move cold, not the firm's own"])

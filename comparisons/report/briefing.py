@@ -36,7 +36,8 @@ from jurisdictions.framework import CATEGORIES, XjurError
 from . import charts as ch
 from ..formatting import compact
 
-STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "proposed": "proposed", "assumed": "assumed",
+STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "enacted": "enacted", "proposed": "proposed",
+                "assumed": "assumed",
                 "reported": "reported"}
 JP_RESERVE = ("JP", "liability_reserve")
 DEFAULT_SWEEP = "jp_reserve_rate_cold_aum"
@@ -54,6 +55,7 @@ class Briefing:
     sweep: pd.DataFrame | None = None
     charts: dict[str, Any] = field(default_factory=dict)  # name → (title, altair chart)
     omitted: tuple[str, ...] = ()  # sections left out, and why
+    all_parameters: bool = False  # appendix B: every parameter (True) or those behind the briefing's figures
     title: str = "Crypto-exchange safeguards: what each market demands"
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
 
@@ -78,11 +80,13 @@ def build_briefing(
     sweep_values: Sequence[float] | None = None,
     title: str | None = None,
     on_step: Callable[[str], None] | None = None,
+    all_parameters: bool = False,
 ) -> Briefing:
     """Compute the optional parts of a briefing (costs, stress, sweep) and its charts for ``result``.
 
     ``on_step(name)`` is called as each part starts (``costs``, ``stress``, ``sensitivity``, ``charts``), for
-    progress displays.
+    progress displays. ``all_parameters``: the appendix lists every parameter of every market compared,
+    not only those behind the briefing's figures (the workbook always has them all).
     """
     omitted: list[str] = []
     costs = summary = stress_res = sweep_df = None
@@ -124,7 +128,7 @@ def build_briefing(
             omitted.append("sensitivity of the Japanese reserve: the sensitivity module is not installed")
 
     b = Briefing(result=result, costs=costs, cost_summary=summary, stress=stress_res, sweep=sweep_df,
-                 omitted=tuple(omitted), **({"title": title} if title else {}))
+                 omitted=tuple(omitted), all_parameters=all_parameters, **({"title": title} if title else {}))
     step("charts")
     return Briefing(**{**b.__dict__, "charts": make_charts(b)})
 
@@ -361,14 +365,45 @@ def side_by_side_cells(result: Any) -> list[dict]:
     return out
 
 
-def parameter_rows(result: Any) -> list[dict]:
-    """Every parameter of every jurisdiction as read on the comparison date (appendix)."""
+def used_parameters(b: Briefing) -> dict[str, set[str] | None]:
+    """Per jurisdiction: the ids of the parameters behind the briefing's figures: those each obligation with
+    an amount declares it reads (its ``parameters``, and those of its funding caps and cover parts), and the
+    parameter the sensitivity chart sweeps. ``None`` for a market whose plug-in declares no obligations
+    (all its parameters are listed)."""
+    ob = b.result.obligations
+    shown = ob[ob["amount"].notna()]
+    out: dict[str, set[str] | None] = {}
+    for j in b.result.jurisdictions:
+        specs = getattr(j, "obligations", None)
+        if not specs:
+            out[j.code] = None
+            continue
+        ids = set(shown.loc[shown["jurisdiction"] == j.code, "obligation"])
+        used: set[str] = set()
+        for spec in specs:
+            if spec.id in ids:
+                used.update(getattr(spec, "parameters", ()))
+                used.update(pid for _, pid in (*spec.form_caps, *spec.cover_parts))
+        out[j.code] = used
+    if b.sweep is not None and not b.sweep.empty:
+        for code, pid in zip(b.sweep["jurisdiction"], b.sweep["parameter"]):
+            if out.get(code) is not None:
+                out[code].add(str(pid))
+    return out
+
+
+def parameter_rows(result: Any, only: dict[str, set[str] | None] | None = None) -> list[dict]:
+    """Every parameter of every jurisdiction as read on the comparison date (appendix); with ``only``
+    (see :func:`used_parameters`), those listed for each market."""
     out = []
     for j in result.jurisdictions:
         ps = result.parameters.get(j.code)
         if ps is None:
             continue
+        keep = None if only is None else only.get(j.code)
         for pid in ps.ids():
+            if keep is not None and pid not in keep:
+                continue
             hist = ps.history(pid)
             try:
                 v = hist.at(result.as_of)
@@ -501,7 +536,10 @@ def stress_rows(b: Briefing) -> list[dict]:
                                      f"{fmt_money(cells[k].currency, cells[k].uncovered)}; {cells[k].rule}")
                            if k in cells else ""} for k in regimes],
             })
-        out.append({"profile": prof, "regimes": [{"code": j, "regime": r, "color": ch.color_of(j)} for j, r in pairs],
+        with_sc = set(zip(g.loc[g["scenario"].fillna("") != "", "jurisdiction"],
+                          g.loc[g["scenario"].fillna("") != "", "regime"]))
+        out.append({"profile": prof, "regimes": [{"code": j, "regime": r, "color": ch.color_of(j),
+                                                  "scenario": sc if (j, r) in with_sc else ""} for j, r in pairs],
                     "lines": lines})
     return out
 
@@ -590,7 +628,9 @@ def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
         "stress_note": _stress_note(b),
         "charts": chart_items, "chart_mode": chart_mode,
         "bundle": Markup(vega_bundle(ch.vl_version())) if chart_mode == "interactive" and chart_items else "",
-        "parameters": parameter_rows(r), "assumptions": assumption_rows(r) if b.costs is not None else [],
+        "parameters": parameter_rows(r, only=None if b.all_parameters else used_parameters(b)),
+        "parameter_total": sum(len(r.parameters[j.code].ids()) for j in r.jurisdictions if j.code in r.parameters),
+        "all_parameters": b.all_parameters, "assumptions": assumption_rows(r) if b.costs is not None else [],
         "citations": citation_rows(r), "regimes": regime_rows(r), "modelled": modelled_rows(r),
         "basis": r.obligations.fillna({"amount_ref": np.nan}).to_dict("records"),
         "warnings": list(getattr(b.stress, "warnings", None) or r.warnings),
@@ -634,12 +674,13 @@ def write_briefing(b: Briefing, path: str | Path, chart_mode: str = "interactive
 
 
 def brief(profiles: Any, output: str | Path, xlsx: str | Path | None = None, chart_mode: str = "interactive",
-          **compare_kwargs: Any) -> Briefing:
-    """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``)."""
+          all_parameters: bool = False, **compare_kwargs: Any) -> Briefing:
+    """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``).
+    ``all_parameters``: list every parameter in the appendix, not only those behind the figures."""
     from ..compare import compare
 
     result = compare(profiles, **compare_kwargs)
-    b = build_briefing(result)
+    b = build_briefing(result, all_parameters=all_parameters)
     write_briefing(b, output, chart_mode=chart_mode)
     if xlsx is not None:
         from .workbook import write_workbook

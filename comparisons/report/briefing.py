@@ -220,12 +220,47 @@ def _short_name(name: str) -> str:
     return name.split(" (")[0]
 
 
+#: first words of market names that take "the" in a sentence ("in the European Union", "the United Kingdom")
+ARTICLE_WORDS = frozenset({"United", "European", "Netherlands", "Philippines", "Czech", "Dominican", "Bahamas",
+                           "Cayman", "British", "UAE", "US", "UK", "EU"})
+
+
+def market_name(j: Any) -> str:
+    """A market's name as it reads inside a sentence: the plug-in's ``name_in_sentence`` when it declares one,
+    else its name without the bracketed regime, with "the" where English needs it ("the European Union")."""
+    declared = getattr(j, "name_in_sentence", None)
+    if declared:
+        return str(declared)
+    name = _short_name(str(j.name))
+    return f"the {name}" if name.split(" ")[0] in ARTICLE_WORDS else name
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def regime_label(j: Any, regime_id: str, scenario: str = "") -> str:
+    """A regime in client prose, never its internal id: the market's name, and for a market with several
+    regimes the regime's own name (``Japan (Liability reserve, central scenario)``)."""
+    name = market_name(j) if j is not None else regime_id
+    regimes = list(getattr(j, "regimes", ()) or ())
+    extra = []
+    if len(regimes) > 1:
+        r = next((r for r in regimes if r.id == regime_id), None)
+        extra.append("all regimes" if regime_id == "all" else
+                     (r.name.split(":")[0].split(" (")[0] if r is not None else regime_id))
+    if scenario:
+        extra.append(f"{scenario} scenario")
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
 # -- summary in plain words -------------------------------------------------------------------------
 def summary_points(b: Briefing) -> list[dict]:
     """Per profile: which market demands most, where the cost lies, what Japan's uncertainty means, stress."""
     r = b.result
     ccy = r.currency
-    names = {j.code: _short_name(j.name) for j in r.jurisdictions}
+    names = {j.code: market_name(j) for j in r.jurisdictions}
+    by_code = {j.code: j for j in r.jurisdictions}
     ob = r.obligations
     sc = ch.headline_scenario(ob)
     totals = ch.resource_totals(ob, sc)
@@ -243,11 +278,15 @@ def summary_points(b: Briefing) -> list[dict]:
             biggest = rows.sort_values("amount_ref", ascending=False).iloc[0]
             rest = ", ".join(f"{fmt_money(ccy, a)} in {names.get(c, c)}" for c, a in
                              zip(t["jurisdiction"].iloc[1:], t["amount_ref"].iloc[1:]))
+            tied = _tied_up(b, prof, str(top["jurisdiction"]), sc)
+            own = (f"; at the cheapest allowed funding the firm ties up {fmt_money(ccy, tied)} of its own "
+                   "resources for them, insurance and guarantees meeting the rest"
+                   if tied is not None and tied < top["amount_ref"] * (1 - 1e-9) else "")
             points.append(
-                f"{names.get(top['jurisdiction'], top['jurisdiction'])} demands the most of the firm's own "
-                f"resources: {fmt_money(ccy, top['amount_ref'])} of capital, liquidity and loss cover, "
+                f"{_sentence_start(names.get(top['jurisdiction'], top['jurisdiction']))} sets the largest "
+                f"safeguards: {fmt_money(ccy, top['amount_ref'])} of capital, liquidity and loss cover, "
                 f"mostly {biggest['obligation'].replace('_', ' ')} ({fmt_money(ccy, biggest['amount_ref'])})"
-                + (f"; against {rest}." if rest else ".")
+                + own + (f"; against {rest}." if rest else ".")
             )
         cm = client[(client["profile"] == prof) & (client["category"] == "client_money") & (client["amount_ref"] > 0)]
         if len(cm):
@@ -300,7 +339,8 @@ def summary_points(b: Briefing) -> list[dict]:
             st = b.stress.table
             st = st[(st["profile"] == prof) & st["scenario"].fillna("").isin(["", sc]) & st["coverage_ratio"].notna()]
             if len(st):
-                st = st.assign(key=st["jurisdiction"] + " " + st["regime"])
+                st = st.assign(key=[regime_label(by_code.get(j), rg, s or "") for j, rg, s in
+                                    zip(st["jurisdiction"], st["regime"], st["scenario"].fillna(""))])
                 mean = st.groupby("key", sort=False)["coverage_ratio"].mean().sort_values(ascending=False)
                 n = st["loss_scenario"].nunique()
                 points.append(
@@ -310,6 +350,17 @@ def summary_points(b: Briefing) -> list[dict]:
                 )
         out.append({"profile": prof, "points": points})
     return out
+
+
+def _tied_up(b: Briefing, profile: str, code: str, scenario: str) -> float | None:
+    """The firm's own resources a market's obligations tie up at the cheapest allowed funding (cost summary,
+    headline reserve scenario), or None without costs."""
+    cs = b.cost_summary
+    if cs is None or cs.empty or "resources_tied_up_ref" not in cs:
+        return None
+    rows = cs[(cs["profile"] == profile) & (cs["jurisdiction"] == code) & cs["scenario"].isin(["", scenario])]
+    rows = rows.dropna(subset=["resources_tied_up_ref"])
+    return None if rows.empty else float(rows["resources_tied_up_ref"].iloc[-1])
 
 
 def totals_loss_cover(ob: pd.DataFrame, profile: str, scenario: str) -> tuple[str, float] | None:

@@ -179,7 +179,37 @@ def test_sensitivity_chart_from_the_japanese_sweep(result):
     res = result.obligations.query("obligation == 'liability_reserve' and scenario == 'central'")
     at = df[df["value"] == 0.01].set_index("profile")["amount_ref"]
     assert at.to_dict() == pytest.approx(res.set_index("profile")["amount_ref"].to_dict())
-    assert "EUR" in chart.to_dict()["layer"][-1]["encoding"]["y"]["axis"]["title"]
+    line = _line_layer(chart.to_dict())
+    assert "EUR" in line["encoding"]["y"]["axis"]["title"]
+
+
+def _layers(spec: dict):
+    for layer in spec.get("layer", []):
+        yield layer
+        yield from _layers(layer)
+
+
+def _line_layer(spec: dict) -> dict:
+    return next(x for x in _layers(spec) if x.get("mark", {}) in ("line", {"type": "line"})
+                or (isinstance(x.get("mark"), dict) and x["mark"].get("type") == "line"))
+
+
+def test_sensitivity_legend_shows_the_scenarios_dashes_and_labels_do_not_overlap(result):
+    # three scenarios: the legend is drawn from the dashed lines (a stroke per scenario), not from the points,
+    # which are a layer of their own without the dash encoding; the reference labels sit on separate lines
+    df = sweep(result.profiles, "jp_reserve_rate_cold_aum", [0.0, 0.01, 0.02],
+               scenarios=["low", "central", "high"], as_of=AS_OF, currency="EUR")
+    spec = result.chart("sensitivity", sweep=df).to_dict()
+    line = _line_layer(spec)
+    dash = line["encoding"]["strokeDash"]
+    assert dash["legend"]["symbolType"] == "stroke" and dash["sort"] == ["low", "central", "high"]
+    assert line["mark"] in ("line", {"type": "line"})  # no point=True: the legend symbol is a dashed stroke
+    points = [x for x in _layers(spec) if isinstance(x.get("mark"), dict) and x["mark"].get("type") == "point"]
+    assert points and all("strokeDash" not in p["encoding"] for p in points)
+    assert line["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+    labels = {r["label"]: r["y_px"] for r in _datasets(result.chart("sensitivity", sweep=df)) if "y_px" in r}
+    # low 0.0025, central 0.01, high 0.03 in order of value, 12 px apart
+    assert labels == {"low 0.0025": 0.0, "central 0.01": 12.0, "high 0.03": 24.0}
 
 
 def test_unknown_kind_is_a_clear_error(result):

@@ -511,24 +511,32 @@ def sensitivity_chart(sweep: pd.DataFrame, reference: dict[str, float] | None = 
     df["local_text"] = [f"{c} {compact(v)}" for c, v in zip(df["currency"], df["amount"])]
     scen = [s for s in SCENARIO_ORDER if s in set(df["scenario"])] + sorted(set(df["scenario"]) - set(SCENARIO_ORDER))
     enc: dict[str, Any] = dict(
-        x=alt.X("value:Q", title=f"{param} (swept value)"),
+        x=alt.X("value:Q", title=f"{param} (swept value)",
+                axis=alt.Axis(format="~g", labelOverlap="greedy", labelFlush=True, tickCount=8)),
         y=alt.Y("amount_ref:Q", axis=money_axis(f"{juris} {oblig}, {ccy}")),
         color=alt.Color("profile:N", title="profile", sort=list(dict.fromkeys(df["profile"])),
                         legend=alt.Legend(columns=2)),
         tooltip=[alt.Tooltip("profile:N"), alt.Tooltip("scenario:N"), alt.Tooltip("value:Q", title=param),
                  alt.Tooltip("amount_text:N", title=f"{oblig} ({ccy})"), alt.Tooltip("local_text:N", title="local")],
     )
-    if len(scen) > 1:
-        enc["strokeDash"] = alt.StrokeDash("scenario:N", sort=scen, title="scenario")
-    lines = alt.Chart(df).mark_line(point=True).encode(**enc)
+    if len(scen) > 1:  # dashes per scenario, its legend drawn from the line (not from the points' dots)
+        enc["strokeDash"] = alt.StrokeDash("scenario:N", sort=scen, title="scenario",
+                                           legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+    lines = alt.layer(
+        alt.Chart(df).mark_line().encode(**enc),
+        alt.Chart(df).mark_point(filled=True, size=28).encode(
+            **{k: v for k, v in enc.items() if k != "strokeDash"}),
+    )
     layers = [lines]
     if reference:
         ref = pd.DataFrame({"name": list(reference), "value": [float(v) for v in reference.values()]})
         ref["label"] = ref["name"] + " " + ref["value"].map(lambda v: f"{v:g}")
+        ref = ref.sort_values("value", kind="stable").reset_index(drop=True)
+        ref["y_px"] = 12.0 * ref.index  # one line per label, so close values do not print over each other
         rules = alt.Chart(ref).mark_rule(color="#888", strokeDash=[2, 3]).encode(
             x="value:Q", tooltip=[alt.Tooltip("label:N", title="assumed scenario value")])
-        labels = alt.Chart(ref).mark_text(align="left", dx=3, dy=-4, baseline="bottom", color="#555",
-                                          fontSize=10).encode(x="value:Q", y=alt.value(0), text="label:N")
+        labels = alt.Chart(ref).mark_text(align="left", dx=3, baseline="top", color="#555", fontSize=10).encode(
+            x="value:Q", y=alt.Y("y_px:Q", scale=None, axis=None), text="label:N")
         layers = [rules, labels, lines]
     chart = alt.layer(*layers).properties(width=width, height=height)
     sub = "each point re-runs the comparison with the parameter replaced (an assumed what-if value)"

@@ -1,4 +1,5 @@
-"""Three markets side by side (JP, EU, HK): the wide DataFrame, the rich tables and `xjur compare`.
+"""Three markets side by side (JP, EU, HK): the wide DataFrame, the rich tables and `xjur compare`; and
+every market on a narrow terminal (80 columns, pipes), in blocks, with no identifier broken.
 
 A reader must see capital against capital and loss cover against loss cover: every profile has rows per
 category, in the fixed category order, with one column per jurisdiction.
@@ -7,15 +8,23 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
+from rich.cells import cell_len
 from rich.console import Console
 
 from comparisons import compare, load_profiles
-from comparisons.report.terminal import side_by_side_tables
+from comparisons.report.terminal import fit_blocks, regime_columns, side_by_side_tables
 from jurisdictions.framework import CATEGORIES
-from tests.conftest import AS_OF, EXAMPLES
+from tests.conftest import AS_OF, EXAMPLES, ROOT
 
 # the wide table keeps profiles in input order, so its MultiIndex is not lexsorted: .loc warns, harmlessly
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.PerformanceWarning")
@@ -154,20 +163,6 @@ def test_cli_compare_three_markets(tmp_path):
 
 
 # -- narrow terminals (issue 18, item 2): every market shown in blocks, no identifier broken --------------
-import os  # noqa: E402
-import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from types import SimpleNamespace  # noqa: E402
-
-import pandas as pd  # noqa: E402
-from hypothesis import given, settings, strategies as st  # noqa: E402
-from rich.cells import cell_len  # noqa: E402
-
-from comparisons.report.terminal import fit_blocks, regime_columns  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
-
-
 def _whole(ident: str, text: str) -> int:
     """How often ``ident`` occurs as a whole identifier (not inside a longer one)."""
     return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(ident)}(?![A-Za-z0-9_])", text))

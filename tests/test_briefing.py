@@ -89,6 +89,7 @@ def files(tmp_path_factory):
 def parsed(files) -> Collector:
     c = Collector()
     c.feed(files["html"])
+    c.html = files["html"]
     return c
 
 
@@ -131,6 +132,9 @@ def test_summary_names_the_market_that_demands_most(parsed):
     assert not re.search(r"\b(hk\.sfc_vatp|eu\.mica|jp\.psa|jp\.liability_reserve)\b", " ".join(
         p for p in parsed.text if "would have covered" in p))  # no internal regime ids in the stress sentence
     assert "is scaled to" not in text and "replayed in full" in text
+    # the stress table's column of Japan's proposed reserve names the reserve scenario it shows
+    head = re.search(r'<table class="data stress-table">\s*<thead>(.*?)</thead>', parsed.html, re.S).group(1)
+    assert re.search(r"jp\.liability_reserve</span><br><span class=\"sc\">central scenario</span>", head)
     assert "Japan's liability reserve is only a proposal" in text
     assert "The cost lies mainly in" in text
     assert "past incidents against this business" in text

@@ -89,6 +89,7 @@ def files(tmp_path_factory):
 def parsed(files) -> Collector:
     c = Collector()
     c.feed(files["html"])
+    c.html = files["html"]
     return c
 
 
@@ -125,8 +126,17 @@ def test_costs_in_the_briefing_equal_the_json_costs(files, parsed):
 def test_summary_names_the_market_that_demands_most(parsed):
     text = " ".join(parsed.text)
     # Harbour exchange: HK compensation cover EUR 510 m (see PROFILES) dwarfs MiCA's max(150 k, 0.25 × 8 m = 2 m)
-    assert re.search(r"Hong Kong demands the most of the firm's own resources: EUR [\d.]+ m of capital, liquidity "
-                     r"and loss cover, mostly compensation cover \(EUR 510 m\)", text)
+    m = re.search(r"Hong Kong sets the largest safeguards: EUR ([\d.]+) m of capital, liquidity and loss cover, "
+                  r"mostly compensation cover \(EUR 510 m\); at the cheapest allowed funding the firm ties up "
+                  r"EUR ([\d.]+) m of its own resources for them, insurance and guarantees meeting the rest", text)
+    assert m and float(m.group(2)) < float(m.group(1))  # what it ties up is not the whole requirement
+    assert "in European Union" not in text and "in the European Union" in text
+    assert not re.search(r"\b(hk\.sfc_vatp|eu\.mica|jp\.psa|jp\.liability_reserve)\b", " ".join(
+        p for p in parsed.text if "would have covered" in p))  # no internal regime ids in the stress sentence
+    assert "is scaled to" not in text and "replayed in full" in text
+    # the stress table's column of Japan's proposed reserve names the reserve scenario it shows
+    head = re.search(r'<table class="data stress-table">\s*<thead>(.*?)</thead>', parsed.html, re.S).group(1)
+    assert re.search(r"jp\.liability_reserve</span><br><span class=\"sc\">central scenario</span>", head)
     assert "Japan's liability reserve is only a proposal" in text
     assert "The cost lies mainly in" in text
     assert "past incidents against this business" in text
@@ -171,9 +181,22 @@ def test_dates_and_version_on_every_page(files, parsed):
 
 def test_appendix_lists_every_parameter_and_assumption_with_status_and_citation(files, parsed):
     result = compare(str(files["src"]), jurisdictions=["JP", "EU", "HK"], as_of=AS_OF, currency="EUR", scenarios=["all"])
-    listed = [a["data-parameter"] for t, a in parsed.elements if t == "tr" and a.get("class") == "param"]
-    expected = [pid for code in ("JP", "EU", "HK") for pid in result.parameters[code].ids()]
-    assert listed == expected
+    listed = [a["data-parameter"] for t, a in parsed.elements if t == "tr" and "param" in a.get("class", "").split()]
+    every = [pid for code in ("JP", "EU", "HK") for pid in result.parameters[code].ids()]
+    # by default: the parameters that the obligations shown with an amount declare they read (and their caps)
+    ob = result.obligations[result.obligations["amount"].notna()]
+    used = {pid for j in result.jurisdictions for spec in j.obligations
+            if spec.id in set(ob.loc[ob["jurisdiction"] == j.code, "obligation"])
+            for pid in (*spec.parameters, *(p for _, p in spec.form_caps), *(p for _, p in spec.cover_parts))}
+    assert listed == [pid for pid in every if pid in used]
+    # MiCA's significance threshold (Art. 85) and HK's ICF note are read by no obligation: left out by default
+    assert "eu_significant_casp_threshold" not in listed and "hk_icf_cover_va" not in listed
+    assert "eu_pmc_class2" in listed and "jp_reserve_rate_cold_aum" in listed
+    # with all_parameters (xjur brief --all-parameters): every parameter of the markets compared
+    full = br.render_html(br.Briefing(result=result, all_parameters=True))
+    assert re.findall(r'<tr class="param[^"]*" data-parameter="([^"]+)"', full) == every
+    assert "B. Every parameter, as read on" in full
+    assert f"{len(listed)} of the {len(every)} parameters" in files["html"]
     rows = {r["id"]: r for r in br.parameter_rows(result)}
     eu2 = rows["eu_pmc_class2"]
     assert (eu2["value"], eu2["status"], eu2["effective_from"]) == ("125,000", "in_force", "2024-12-30")

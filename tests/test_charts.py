@@ -179,7 +179,37 @@ def test_sensitivity_chart_from_the_japanese_sweep(result):
     res = result.obligations.query("obligation == 'liability_reserve' and scenario == 'central'")
     at = df[df["value"] == 0.01].set_index("profile")["amount_ref"]
     assert at.to_dict() == pytest.approx(res.set_index("profile")["amount_ref"].to_dict())
-    assert "EUR" in chart.to_dict()["layer"][-1]["encoding"]["y"]["axis"]["title"]
+    line = _line_layer(chart.to_dict())
+    assert "EUR" in line["encoding"]["y"]["axis"]["title"]
+
+
+def _layers(spec: dict):
+    for layer in spec.get("layer", []):
+        yield layer
+        yield from _layers(layer)
+
+
+def _line_layer(spec: dict) -> dict:
+    return next(x for x in _layers(spec) if x.get("mark", {}) in ("line", {"type": "line"})
+                or (isinstance(x.get("mark"), dict) and x["mark"].get("type") == "line"))
+
+
+def test_sensitivity_legend_shows_the_scenarios_dashes_and_labels_do_not_overlap(result):
+    # three scenarios: the legend is drawn from the dashed lines (a stroke per scenario), not from the points,
+    # which are a layer of their own without the dash encoding; the reference labels sit on separate lines
+    df = sweep(result.profiles, "jp_reserve_rate_cold_aum", [0.0, 0.01, 0.02],
+               scenarios=["low", "central", "high"], as_of=AS_OF, currency="EUR")
+    spec = result.chart("sensitivity", sweep=df).to_dict()
+    line = _line_layer(spec)
+    dash = line["encoding"]["strokeDash"]
+    assert dash["legend"]["symbolType"] == "stroke" and dash["sort"] == ["low", "central", "high"]
+    assert line["mark"] in ("line", {"type": "line"})  # no point=True: the legend symbol is a dashed stroke
+    points = [x for x in _layers(spec) if isinstance(x.get("mark"), dict) and x["mark"].get("type") == "point"]
+    assert points and all("strokeDash" not in p["encoding"] for p in points)
+    assert line["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+    labels = {r["label"]: r["y_px"] for r in _datasets(result.chart("sensitivity", sweep=df)) if "y_px" in r}
+    # low 0.0025, central 0.01, high 0.03 in order of value, 12 px apart
+    assert labels == {"low 0.0025": 0.0, "central 0.01": 12.0, "high 0.03": 24.0}
 
 
 def test_unknown_kind_is_a_clear_error(result):
@@ -210,3 +240,63 @@ def test_overlap_total_lies_between_the_largest_and_the_plain_sum(items):
     expected = sum(a for g, a in items if g == "") + sum(
         max(a for g2, a in items if g2 == g) for g in {"g1", "g2"} if any(g2 == g for g2, _ in items))
     assert total == pytest.approx(expected)
+
+
+# -- panels under the right headings when a profile lacks a category (issue 18, item 4) --------------------
+def _panels(svg: str) -> tuple[list[tuple[float, float, str]], list[tuple[float, float, str, str]]]:
+    """From a rendered chart: the panel headings (x, y, text) and, per bar, the origin (x, y) of the panel
+    (facet cell) it is drawn in with the category and profile of its data, at absolute positions."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    heads, bars = [], []
+
+    def shift(el, x, y):
+        m = re.match(r"translate\(([-\d.]+),([-\d.]+)\)", el.get("transform", ""))
+        return (x + float(m.group(1)), y + float(m.group(2))) if m else (x, y)
+
+    def walk(el, x, y, where, cell):
+        x, y = shift(el, x, y)
+        cls = el.get("class", "")
+        if re.search(r"role-scope (\w+_)?cell\b", cls):  # each child <g transform> is one panel
+            for g in el:
+                walk(g, x, y, where, shift(g, x, y))
+            return
+        where = "head" if "column_header" in cls else where
+        label = el.get("aria-label", "")
+        t = re.match(r"Title text '(.*)'$", label)
+        if t and where == "head":
+            heads.append((x, y, t.group(1)))
+        elif label.startswith("jurisdiction:") and cell is not None:
+            f = re.search(r"; profile: (.*?); category: (.*?);", label)
+            bars.append((*cell, f.group(2), f.group(1)))
+        for child in el:
+            walk(child, x, y, where, cell)
+
+    walk(ET.fromstring(svg), 0.0, 0.0, "", None)
+    return heads, bars
+
+
+def test_obligation_panels_sit_under_their_headings_when_a_profile_lacks_a_category():
+    # with JP, EU and HK only, the Lisbon adviser (no HK licence in scope) has no liquidity amount at all:
+    # its capital, loss cover, custody and client money panels must stay under those headings
+    from tests.conftest import EXAMPLES
+
+    result = compare(str(EXAMPLES / "profiles.yaml"), jurisdictions=["JP", "EU", "HK"], as_of=AS_OF)
+    adviser = "Lisbon crypto adviser (illustrative)"
+    data = charts.obligations_data(result)
+    assert "liquidity" not in set(data.loc[data["profile"] == adviser, "category"])  # the case of the issue
+    heads, bars = _panels(charts.to_svg(result.chart()))
+    names = list(result.profiles["name"])
+    ys = sorted({round(y) for _, y, *_ in bars})  # rows of panels, top to bottom: one per profile
+    assert len(ys) == len(names)
+    for x, y, category, profile in bars:
+        above = [h for h in heads if h[1] < y]
+        row = max(h[1] for h in above)  # the headings right above this row of panels
+        heading = min((h for h in above if h[1] == row), key=lambda h: abs(h[0] - (x + 65)))  # 130-px panels
+        assert heading[2] == category, (profile, category)  # the tooltip carries the category label
+        assert names[ys.index(round(y))] == profile, (profile, category)
+    # the adviser's row still has all five headings, its liquidity panel empty
+    last = [h[2] for h in heads if h[1] == max(h[1] for h in heads)]
+    assert last == ["capital", "liquidity", "loss cover", "custody (to move cold)", "client money"]
+    assert {(p, c) for *_, c, p in bars} >= {(adviser, "loss cover"), (adviser, "client money")}

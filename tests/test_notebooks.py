@@ -1,10 +1,12 @@
 """Every notebook in notebooks/ runs top to bottom (cwd = notebooks/); one test per notebook.
 
 The notebooks are committed without outputs; a notebook that breaks (an API change, a failing check cell)
-fails the build.
+fails the build. Executed, their charts load nothing from the network (altair's html renderer with the Vega
+libraries inlined by vl-convert).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -42,7 +44,14 @@ def test_notebook_runs(name):
     assert all(c.execution_count is not None for c in code)
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    # the chart cells produced a Vega-Lite chart (altair's Jupyter output), not an error text
+    # the chart cells produced charts drawn by Vega bundled inline (altair's html renderer, inline template)
     outs = [o for c in code for o in c.outputs if o.output_type in ("display_data", "execute_result")]
-    assert any(any(m.startswith("application/vnd.vegalite") for m in o.data) or "vegaEmbed(" in o.data.get("text/html", "")
-               for o in outs)
+    charts = [o.data["text/html"] for o in outs if "vegaEmbed(" in o.data.get("text/html", "")]
+    assert charts
+    # offline: no output loads a script or a stylesheet from the network (links a reader clicks are fine)
+    html = "\n".join(o.data.get("text/html", "") for o in outs)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)  # every script is inline
+    assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"@import|url\(\s*[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"cdn\.jsdelivr|unpkg\.com|require(js)?\.config", html, re.I)
+    assert not any(m.startswith("application/vnd.vegalite") for o in outs for m in o.data)  # no CDN-backed mimetype

@@ -1,4 +1,5 @@
-"""Three markets side by side (JP, EU, HK): the wide DataFrame, the rich tables and `xjur compare`.
+"""Three markets side by side (JP, EU, HK): the wide DataFrame, the rich tables and `xjur compare`; and
+every market on a narrow terminal (80 columns, pipes), in blocks, with no identifier broken.
 
 A reader must see capital against capital and loss cover against loss cover: every profile has rows per
 category, in the fixed category order, with one column per jurisdiction.
@@ -7,15 +8,23 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
+from rich.cells import cell_len
 from rich.console import Console
 
 from comparisons import compare, load_profiles
-from comparisons.report.terminal import side_by_side_tables
+from comparisons.report.terminal import fit_blocks, regime_columns, side_by_side_tables
 from jurisdictions.framework import CATEGORIES
-from tests.conftest import AS_OF, EXAMPLES
+from tests.conftest import AS_OF, EXAMPLES, ROOT
 
 # the wide table keeps profiles in input order, so its MultiIndex is not lexsorted: .loc warns, harmlessly
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.PerformanceWarning")
@@ -153,3 +162,112 @@ def test_cli_compare_three_markets(tmp_path):
     seen = {(row["profile"], row["jurisdiction"]) for row in doc["obligations"]}
     assert seen == {(n, c) for n in load_profiles(str(PROFILES))["name"] for c in CODES}
     assert any("Investor Compensation Fund" in w["message"] and w["profile"] == "" for w in doc["warnings"])
+
+
+# -- narrow terminals (issue 18, item 2): every market shown in blocks, no identifier broken --------------
+def _whole(ident: str, text: str) -> int:
+    """How often ``ident`` occurs as a whole identifier (not inside a longer one)."""
+    return len(re.findall(rf"(?<![A-Za-z0-9_]){re.escape(ident)}(?![A-Za-z0-9_])", text))
+
+
+def test_fit_blocks_packs_columns_in_order_within_the_width():
+    # lead 16 cells; columns of 28, 25, 12, 12 cells each take 3 more for padding and rule
+    # 16 + 31 + 28 = 75 ≤ 80 → [0, 1]; then 16 + 15 + 15 = 46 → [2, 3]
+    assert fit_blocks([28, 25, 12, 12], lead=16, total=80) == [[0, 1], [2, 3]]
+    # at 200 cells all four fit: 16 + 31 + 28 + 15 + 15 = 105
+    assert fit_blocks([28, 25, 12, 12], lead=16, total=200) == [[0, 1, 2, 3]]
+    # a column wider than what is left beside the labels gets a block of its own
+    assert fit_blocks([70, 5], lead=16, total=80) == [[0], [1]]
+
+
+def test_compare_at_80_columns_shows_every_market_and_whole_identifiers():
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "comparisons.cli", "compare", str(PROFILES), "--as-of", "2026-11-25"],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    result = compare(str(PROFILES), as_of=AS_OF, currency="USD")
+    codes = [j.code for j in result.jurisdictions]
+    assert len(codes) == 7
+    for j in result.jurisdictions:  # each market's column header once per profile
+        assert text.count(f"{j.code} ({j.currency})") == len(result.profiles)
+    # every row's obligation id is printed whole, once per row (a broken id would not be counted)
+    ob = result.obligations
+    for ident, n in ob["obligation"].value_counts().items():
+        assert _whole(ident, text) >= n, ident
+    # the blocks keep the comparison's market order: JP's block comes before UK's for the first profile
+    first = text.split(result.profiles["name"].iloc[1])[0]
+    pos = [first.index(f"{c} ({j.currency})") for c, j in zip(codes, result.jurisdictions)]
+    assert pos == sorted(pos)
+
+
+def _fake_result(n_markets: int, ids: list[str]) -> SimpleNamespace:
+    """A comparison of one profile across ``n_markets`` made-up markets, each with every obligation of ``ids``
+    (capital) at USD 1,000,000 × its position."""
+    codes = [f"M{i:02d}" for i in range(n_markets)]
+    rows = [dict(profile="p", jurisdiction=c, regime=f"{c.lower()}.r", obligation=o, category="capital",
+                 amount=1e6 * (k + 1), currency="EUR", amount_ref=1e6 * (k + 1), status="in_force", scenario="",
+                 reason="") for c in codes for k, o in enumerate(ids)]
+    ob = pd.DataFrame(rows)
+    return SimpleNamespace(
+        profiles=pd.DataFrame({"name": ["p"]}), currency="USD",
+        jurisdictions=[SimpleNamespace(code=c, currency="EUR", regimes=()) for c in codes],
+        plain_amounts=lambda profiles=None: ob)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 13), width=st.integers(50, 240),
+       ids=st.lists(st.from_regex(r"[a-z]{2,8}(_[a-z]{2,8}){0,3}", fullmatch=True), min_size=1, max_size=3,
+                    unique=True))
+def test_side_by_side_fits_any_width_with_up_to_13_markets(n, width, ids):
+    result = _fake_result(n, ids)
+    (blocks,) = side_by_side_tables(result)
+    con = Console(width=width, record=True, file=io.StringIO())
+    con.print(blocks)
+    text = con.export_text()
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    for j in result.jurisdictions:
+        assert text.count(f"{j.code} (EUR)") == 1  # every market, exactly once
+    for ident in ids:
+        assert _whole(ident, text) == n  # whole in every market's column
+    # the markets' blocks follow the comparison's order
+    pos = [text.index(f"{j.code} (EUR)") for j in result.jurisdictions]
+    assert pos == sorted(pos)
+
+
+def test_stress_columns_follow_the_compare_order():
+    jur = [SimpleNamespace(code="JP", regimes=[SimpleNamespace(id="jp.psa"), SimpleNamespace(id="jp.liability_reserve")]),
+           SimpleNamespace(code="EU", regimes=[SimpleNamespace(id="eu.mica")]),
+           SimpleNamespace(code="AE", regimes=[SimpleNamespace(id="ae.vara")])]
+    # the stress table arrives alphabetically, with the stacked "all" row and reserve scenarios mixed in
+    table = pd.DataFrame({"jurisdiction": ["AE", "EU", "JP", "JP", "JP", "JP"],
+                          "regime": ["ae.vara", "eu.mica", "all", "jp.liability_reserve", "jp.liability_reserve",
+                                     "jp.psa"],
+                          "scenario": ["", "", "", "high", "low", ""]})
+    assert regime_columns(table, jur) == [
+        ("JP", "jp.psa", ""), ("JP", "jp.liability_reserve", "low"), ("JP", "jp.liability_reserve", "high"),
+        ("JP", "all", ""), ("EU", "eu.mica", ""), ("AE", "ae.vara", "")]
+
+
+def test_stress_at_80_columns_shows_every_regime_in_compare_order():
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "comparisons.cli", "stress", str(PROFILES), "--as-of", "2026-11-25",
+                        "--incident", "coincheck-2018"], capture_output=True, text=True, env=env, cwd=ROOT,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    first = text.split("Osaka mid-size exchange")[0]
+    result = compare(str(PROFILES), as_of=AS_OF, currency="USD")
+    lines = first.splitlines()
+    heads = []
+    for j in result.jurisdictions:
+        for reg in j.regimes:
+            short = reg.id.split(".", 1)[1]
+            assert _whole(short, first) >= 1, reg.id  # every regime of every market, its id whole
+            at = next((i, m.start()) for i, line in enumerate(lines)
+                      for m in re.finditer(rf"(?<![a-z_]){short}(?![a-z_])", line))
+            block = sum(line.startswith("┏") for line in lines[:at[0]])
+            heads.append((block, at[1]))  # (block of regimes, column position in it)
+    assert heads == sorted(heads)  # JP's regimes first, UK's last: the order of xjur compare

@@ -33,6 +33,9 @@ def brief_command(
     no_stress: bool = typer.Option(False, "--no-stress", help="Leave the stress tests out"),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the briefing"),
     sheet: Optional[str] = SheetOpt,
+    all_parameters: bool = typer.Option(False, "--all-parameters",
+                                        help="List every parameter of the markets compared in the appendix "
+                                             "(default: those behind the briefing's figures)"),
 ) -> None:
     """Write a self-contained HTML briefing: summary, side-by-side table, costs, stress tests, charts, appendix."""
     from ..report.briefing import build_briefing, write_briefing
@@ -41,7 +44,7 @@ def brief_command(
     result = compare(profile_source(profiles, sheet),
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
-    b = build_briefing(result, with_stress=not no_stress, title=title)
+    b = build_briefing(result, with_stress=not no_stress, title=title, all_parameters=all_parameters)
     write_briefing(b, output, chart_mode="svg" if static_charts else "interactive")
     console_err.print(f"wrote {output}", highlight=False)
     if xlsx is not None:

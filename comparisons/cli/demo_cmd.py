@@ -27,6 +27,9 @@ def demo_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Comparison date (default: today)"),
     currency: str = typer.Option("USD", "--currency", help="Reference currency"),
     no_charts: bool = typer.Option(False, "--no-chart-files", help="Do not write the charts as PNG/SVG files"),
+    all_parameters: bool = typer.Option(False, "--all-parameters",
+                                        help="List every parameter in the briefing's appendix (default: those "
+                                             "behind its figures)"),
 ) -> None:
     """Compare the bundled example profiles across every installed market and write the results."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -54,7 +57,7 @@ def demo_command(
             progress.update(task, description=labels.get(name, name))
             progress.advance(task)
 
-        b = build_briefing(result, on_step=on_step)
+        b = build_briefing(result, on_step=on_step, all_parameters=all_parameters)
         progress.update(task, description="writing obligations (CSV, JSON)")
         result.to_csv(out_dir / "obligations.csv")
         (out_dir / "obligations.json").write_text(result.to_json(), encoding="utf-8")

@@ -36,8 +36,8 @@ def cost_summary_table(summary, currency: str, title: str, first_col: str | None
     heads = ([(first_col, "left")] if first_col else []) + [
         ("market", "left"), ("scenario", "left"), ("tied up", "right"), ("insured", "right"),
         ("annual cost", "right"), ("local", "right"), ("bp vol.", "right"), *((h, "right") for h, _ in extra)]
-    for c, j in heads:
-        t.add_column(c, justify=j, overflow="fold")
+    for c, j in heads:  # codes and scenario names are never broken; amounts wrap at their space
+        t.add_column(c, justify=j, overflow="fold", no_wrap=c in ("market", "scenario"))
     for r in summary.itertuples(index=False):
         bp = "n/a" if r.cost_bp_of_volume != r.cost_bp_of_volume else f"{r.cost_bp_of_volume:,.2f}"
         cells = [escape(str(getattr(r, first_col)))] if first_col else []
@@ -57,10 +57,10 @@ def print_cost_section(result, con=None, max_profiles: int | None = None) -> Non
     summary = result.cost_summary()
     if max_profiles is not None and len(result.profiles) > max_profiles:
         summary = summary[summary["profile"].isin(result.profiles["name"].iloc[:max_profiles])]
-    con.print(cost_summary_table(
-        summary, result.currency,
-        f"Annual cost of the obligations (cheapest allowed funding{fixed}), in {result.currency}; "
-        "Japanese reserve scenarios one by one"))
+    con.print(f"[bold]Annual cost of the obligations (cheapest allowed funding{escape(fixed)}), in "
+              f"{result.currency}; Japanese reserve scenarios one by one[/]", highlight=False)
+    for name, rows in summary.groupby("profile", sort=False):  # one table per profile: fits 80 columns
+        con.print(cost_summary_table(rows, result.currency, escape(str(name)), first_col=None))
     _print_legend(con, costs)
 
 

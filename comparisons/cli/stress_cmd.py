@@ -1,7 +1,6 @@
 """``xjur stress``: would each regime's mandated resources have made customers whole after a hack?"""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import List, Optional
 
@@ -16,61 +15,6 @@ from .app import (
 )
 
 
-def _cell(ratio: float, covered: float):
-    from ..formatting import compact
-
-    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
-        return Text("n/a", style="dim")
-    style = "green" if ratio >= 0.9995 else ("yellow" if ratio > 0 else "red")
-    t = Text("100 %" if ratio >= 0.9995 else f"{ratio * 100:.1f} %", style=f"bold {style}")
-    t.append(f"\n{compact(covered)}", style="dim")
-    return t
-
-
-def stress_tables(result) -> list:
-    """(heading, rich table) per profile: rows = loss scenarios, columns = regimes (× reserve scenario) and,
-    after each market's regimes, the market with every regime stacked ("all"), cells = share of the customer
-    loss covered and the amount covered (reference currency; "n/a" where a regime sets no amount); for
-    incidents, a last column with what customers actually got back and who paid."""
-    from ..formatting import compact
-
-    tab = result.table
-    tables = []
-    for name in dict.fromkeys(tab["profile"]):
-        rows = tab[tab["profile"] == name]
-        if (rows["customer_loss"] == 0).all() and (rows["hot_loss"] + rows["cold_loss"] + rows["unattributed_loss"]
-                                                  == 0).all():
-            tables.append((f"[bold]{escape(name)}[/] — no customer loss in any scenario (no client crypto-assets "
-                           "in the wallets concerned)", None))
-            continue
-        cols = list(dict.fromkeys(zip(rows["jurisdiction"], rows["regime"], rows["scenario"])))
-        t = Table(show_lines=True)
-        t.add_column("loss scenario", style="bold", no_wrap=True)
-        t.add_column("customer\nloss", justify="right", no_wrap=True)
-        for j, regime, sc in cols:
-            short = regime.split(".", 1)[1] if regime.lower().startswith(j.lower() + ".") else regime
-            short = "all regimes" if regime == "all" else short
-            t.add_column(Text(f"{j}\n{short}" + (f"\n[{sc}]" if sc else ""), justify="right",
-                              style="bold" if regime == "all" else ""), justify="right", overflow="fold", min_width=6)
-        incidents = rows["paid_by"].fillna("").ne("").any()
-        if incidents:
-            t.add_column("customers\ngot back", overflow="fold")
-        for loss, g in rows.groupby("loss_scenario", sort=False):
-            first = g.iloc[0]
-            loss_text = compact(first["customer_loss"]) + ("*" if first["capped"] else "")
-            by_col = {(r.jurisdiction, r.regime, r.scenario): r for r in g.itertuples(index=False)}
-            cells = [_cell(by_col[c].coverage_ratio, by_col[c].covered) if c in by_col else "" for c in cols]
-            extra = []
-            if incidents:
-                rec = first["recovery_rate"]
-                got = "" if rec is None or (isinstance(rec, float) and math.isnan(rec)) else f"{rec * 100:.0f} %"
-                paid = str(first["paid_by"] or "").replace("_", " ")
-                extra = [Text(" ".join(x for x in (got, f"({paid})" if paid else "") if x))]
-            t.add_row(Text(loss, style="bold"), Text(loss_text), *cells, *extra)
-        tables.append((f"[bold]{escape(name)}[/] — customer loss covered (amounts in {result.currency})", t))
-    return tables
-
-
 def rules_table(result):
     t = Table(title="what absorbs a customer loss in each regime", title_justify="left")
     t.add_column("regime", style="bold")
@@ -83,6 +27,8 @@ def rules_table(result):
 
 
 def print_stress(result, out=None) -> None:
+    from ..report.terminal import stress_tables
+
     con = out or console
     con.print(f"[bold]xjur stress[/] as of {result.as_of.isoformat()} · FX {result.fx.date.isoformat()} "
               f"({result.fx.source}) · amounts in {result.currency} · USD ranges read at their "

@@ -36,7 +36,8 @@ from jurisdictions.framework import CATEGORIES, XjurError
 from . import charts as ch
 from ..formatting import compact
 
-STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "proposed": "proposed", "assumed": "assumed",
+STATUS_LABEL = {"in_force": "in force", "guidance": "guidance", "enacted": "enacted", "proposed": "proposed",
+                "assumed": "assumed",
                 "reported": "reported"}
 JP_RESERVE = ("JP", "liability_reserve")
 DEFAULT_SWEEP = "jp_reserve_rate_cold_aum"
@@ -54,6 +55,7 @@ class Briefing:
     sweep: pd.DataFrame | None = None
     charts: dict[str, Any] = field(default_factory=dict)  # name → (title, altair chart)
     omitted: tuple[str, ...] = ()  # sections left out, and why
+    all_parameters: bool = False  # appendix B: every parameter (True) or those behind the briefing's figures
     title: str = "Crypto-exchange safeguards: what each market demands"
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
 
@@ -78,11 +80,13 @@ def build_briefing(
     sweep_values: Sequence[float] | None = None,
     title: str | None = None,
     on_step: Callable[[str], None] | None = None,
+    all_parameters: bool = False,
 ) -> Briefing:
     """Compute the optional parts of a briefing (costs, stress, sweep) and its charts for ``result``.
 
     ``on_step(name)`` is called as each part starts (``costs``, ``stress``, ``sensitivity``, ``charts``), for
-    progress displays.
+    progress displays. ``all_parameters``: the appendix lists every parameter of every market compared,
+    not only those behind the briefing's figures (the workbook always has them all).
     """
     omitted: list[str] = []
     costs = summary = stress_res = sweep_df = None
@@ -124,7 +128,7 @@ def build_briefing(
             omitted.append("sensitivity of the Japanese reserve: the sensitivity module is not installed")
 
     b = Briefing(result=result, costs=costs, cost_summary=summary, stress=stress_res, sweep=sweep_df,
-                 omitted=tuple(omitted), **({"title": title} if title else {}))
+                 omitted=tuple(omitted), all_parameters=all_parameters, **({"title": title} if title else {}))
     step("charts")
     return Briefing(**{**b.__dict__, "charts": make_charts(b)})
 
@@ -216,12 +220,47 @@ def _short_name(name: str) -> str:
     return name.split(" (")[0]
 
 
+#: first words of market names that take "the" in a sentence ("in the European Union", "the United Kingdom")
+ARTICLE_WORDS = frozenset({"United", "European", "Netherlands", "Philippines", "Czech", "Dominican", "Bahamas",
+                           "Cayman", "British", "UAE", "US", "UK", "EU"})
+
+
+def market_name(j: Any) -> str:
+    """A market's name as it reads inside a sentence: the plug-in's ``name_in_sentence`` when it declares one,
+    else its name without the bracketed regime, with "the" where English needs it ("the European Union")."""
+    declared = getattr(j, "name_in_sentence", None)
+    if declared:
+        return str(declared)
+    name = _short_name(str(j.name))
+    return f"the {name}" if name.split(" ")[0] in ARTICLE_WORDS else name
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def regime_label(j: Any, regime_id: str, scenario: str = "") -> str:
+    """A regime in client prose, never its internal id: the market's name, and for a market with several
+    regimes the regime's own name (``Japan (Liability reserve, central scenario)``)."""
+    name = market_name(j) if j is not None else regime_id
+    regimes = list(getattr(j, "regimes", ()) or ())
+    extra = []
+    if len(regimes) > 1:
+        r = next((r for r in regimes if r.id == regime_id), None)
+        extra.append("all regimes" if regime_id == "all" else
+                     (r.name.split(":")[0].split(" (")[0] if r is not None else regime_id))
+    if scenario:
+        extra.append(f"{scenario} scenario")
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
 # -- summary in plain words -------------------------------------------------------------------------
 def summary_points(b: Briefing) -> list[dict]:
     """Per profile: which market demands most, where the cost lies, what Japan's uncertainty means, stress."""
     r = b.result
     ccy = r.currency
-    names = {j.code: _short_name(j.name) for j in r.jurisdictions}
+    names = {j.code: market_name(j) for j in r.jurisdictions}
+    by_code = {j.code: j for j in r.jurisdictions}
     ob = r.obligations
     sc = ch.headline_scenario(ob)
     totals = ch.resource_totals(ob, sc)
@@ -239,11 +278,15 @@ def summary_points(b: Briefing) -> list[dict]:
             biggest = rows.sort_values("amount_ref", ascending=False).iloc[0]
             rest = ", ".join(f"{fmt_money(ccy, a)} in {names.get(c, c)}" for c, a in
                              zip(t["jurisdiction"].iloc[1:], t["amount_ref"].iloc[1:]))
+            tied = _tied_up(b, prof, str(top["jurisdiction"]), sc)
+            own = (f"; at the cheapest allowed funding the firm ties up {fmt_money(ccy, tied)} of its own "
+                   "resources for them, insurance and guarantees meeting the rest"
+                   if tied is not None and tied < top["amount_ref"] * (1 - 1e-9) else "")
             points.append(
-                f"{names.get(top['jurisdiction'], top['jurisdiction'])} demands the most of the firm's own "
-                f"resources: {fmt_money(ccy, top['amount_ref'])} of capital, liquidity and loss cover, "
+                f"{_sentence_start(names.get(top['jurisdiction'], top['jurisdiction']))} sets the largest "
+                f"safeguards: {fmt_money(ccy, top['amount_ref'])} of capital, liquidity and loss cover, "
                 f"mostly {biggest['obligation'].replace('_', ' ')} ({fmt_money(ccy, biggest['amount_ref'])})"
-                + (f"; against {rest}." if rest else ".")
+                + own + (f"; against {rest}." if rest else ".")
             )
         cm = client[(client["profile"] == prof) & (client["category"] == "client_money") & (client["amount_ref"] > 0)]
         if len(cm):
@@ -328,6 +371,17 @@ def stress_point(table: pd.DataFrame, profile: str, scenario: str, names: dict[s
     return "; ".join(parts) + "."
 
 
+def _tied_up(b: Briefing, profile: str, code: str, scenario: str) -> float | None:
+    """The firm's own resources a market's obligations tie up at the cheapest allowed funding (cost summary,
+    headline reserve scenario), or None without costs."""
+    cs = b.cost_summary
+    if cs is None or cs.empty or "resources_tied_up_ref" not in cs:
+        return None
+    rows = cs[(cs["profile"] == profile) & (cs["jurisdiction"] == code) & cs["scenario"].isin(["", scenario])]
+    rows = rows.dropna(subset=["resources_tied_up_ref"])
+    return None if rows.empty else float(rows["resources_tied_up_ref"].iloc[-1])
+
+
 def totals_loss_cover(ob: pd.DataFrame, profile: str, scenario: str) -> tuple[str, float] | None:
     """(jurisdiction, amount) of the largest loss cover outside Japan's proposed reserve, for one profile."""
     rows = ob[(ob["profile"] == profile) & (ob["category"] == "loss_cover") & (ob["obligation"] != JP_RESERVE[1])
@@ -381,14 +435,45 @@ def side_by_side_cells(result: Any) -> list[dict]:
     return out
 
 
-def parameter_rows(result: Any) -> list[dict]:
-    """Every parameter of every jurisdiction as read on the comparison date (appendix)."""
+def used_parameters(b: Briefing) -> dict[str, set[str] | None]:
+    """Per jurisdiction: the ids of the parameters behind the briefing's figures: those each obligation with
+    an amount declares it reads (its ``parameters``, and those of its funding caps and cover parts), and the
+    parameter the sensitivity chart sweeps. ``None`` for a market whose plug-in declares no obligations
+    (all its parameters are listed)."""
+    ob = b.result.obligations
+    shown = ob[ob["amount"].notna()]
+    out: dict[str, set[str] | None] = {}
+    for j in b.result.jurisdictions:
+        specs = getattr(j, "obligations", None)
+        if not specs:
+            out[j.code] = None
+            continue
+        ids = set(shown.loc[shown["jurisdiction"] == j.code, "obligation"])
+        used: set[str] = set()
+        for spec in specs:
+            if spec.id in ids:
+                used.update(getattr(spec, "parameters", ()))
+                used.update(pid for _, pid in (*spec.form_caps, *spec.cover_parts))
+        out[j.code] = used
+    if b.sweep is not None and not b.sweep.empty:
+        for code, pid in zip(b.sweep["jurisdiction"], b.sweep["parameter"]):
+            if out.get(code) is not None:
+                out[code].add(str(pid))
+    return out
+
+
+def parameter_rows(result: Any, only: dict[str, set[str] | None] | None = None) -> list[dict]:
+    """Every parameter of every jurisdiction as read on the comparison date (appendix); with ``only``
+    (see :func:`used_parameters`), those listed for each market."""
     out = []
     for j in result.jurisdictions:
         ps = result.parameters.get(j.code)
         if ps is None:
             continue
+        keep = None if only is None else only.get(j.code)
         for pid in ps.ids():
+            if keep is not None and pid not in keep:
+                continue
             hist = ps.history(pid)
             try:
                 v = hist.at(result.as_of)
@@ -572,8 +657,11 @@ def stress_rows(b: Briefing) -> list[dict]:
                                      f"{cells[k].rule}")
                            if k in cells else ""} for k in regimes],
             })
+        with_sc = set(zip(g.loc[g["scenario"].fillna("") != "", "jurisdiction"],
+                          g.loc[g["scenario"].fillna("") != "", "regime"]))
         out.append({"profile": prof, "regimes": [{"code": j, "regime": "all regimes" if r == MARKET else r,
-                                                  "market": r == MARKET, "color": ch.color_of(j)} for j, r in pairs],
+                                                  "market": r == MARKET, "color": ch.color_of(j),
+                                                  "scenario": sc if (j, r) in with_sc else ""} for j, r in pairs],
                     "lines": lines, "incidents": any(x["got_back"] for x in lines)})
     return out
 
@@ -662,7 +750,9 @@ def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
         "stress_note": _stress_note(b),
         "charts": chart_items, "chart_mode": chart_mode,
         "bundle": Markup(vega_bundle(ch.vl_version())) if chart_mode == "interactive" and chart_items else "",
-        "parameters": parameter_rows(r), "assumptions": assumption_rows(r) if b.costs is not None else [],
+        "parameters": parameter_rows(r, only=None if b.all_parameters else used_parameters(b)),
+        "parameter_total": sum(len(r.parameters[j.code].ids()) for j in r.jurisdictions if j.code in r.parameters),
+        "all_parameters": b.all_parameters, "assumptions": assumption_rows(r) if b.costs is not None else [],
         "citations": citation_rows(r), "regimes": regime_rows(r), "modelled": modelled_rows(r),
         "basis": r.obligations.fillna({"amount_ref": np.nan}).to_dict("records"),
         "warnings": list(getattr(b.stress, "warnings", None) or r.warnings),
@@ -706,12 +796,13 @@ def write_briefing(b: Briefing, path: str | Path, chart_mode: str = "interactive
 
 
 def brief(profiles: Any, output: str | Path, xlsx: str | Path | None = None, chart_mode: str = "interactive",
-          **compare_kwargs: Any) -> Briefing:
-    """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``)."""
+          all_parameters: bool = False, **compare_kwargs: Any) -> Briefing:
+    """Compare ``profiles``, build the briefing, write it to ``output`` (and the workbook to ``xlsx``).
+    ``all_parameters``: list every parameter in the appendix, not only those behind the figures."""
     from ..compare import compare
 
     result = compare(profiles, **compare_kwargs)
-    b = build_briefing(result)
+    b = build_briefing(result, all_parameters=all_parameters)
     write_briefing(b, output, chart_mode=chart_mode)
     if xlsx is not None:
         from .workbook import write_workbook

@@ -222,10 +222,13 @@ def obligations_data(data: Any, profile: str | None = None, scenario: str | None
 
 
 def obligations_chart(data: Any, profile: str | None = None, scenario: str | None = None,
-                      currency: str | None = None, width: int = 130, height: int = 170) -> alt.FacetChart:
-    """Obligations side by side: one panel per category, one bar per jurisdiction, rows per profile.
+                      currency: str | None = None, width: int = 130, height: int = 170) -> alt.TopLevelMixin:
+    """Obligations side by side: one panel per category, one bar per jurisdiction; one row of panels per
+    profile (a facet chart for one profile, the profiles' rows stacked for several).
 
-    Each panel has its own scale (client money dwarfs capital); overlap groups count once.
+    Each panel has its own scale (client money dwarfs capital); overlap groups count once. Every row has a
+    panel under every category heading: a profile with no amount in a category gets an empty panel there,
+    so no panel slides under another category's heading.
     """
     ob, ccy, names = _obligations_of(data, currency)
     df = obligations_data(data, profile=profile, scenario=scenario, currency=currency)
@@ -233,25 +236,37 @@ def obligations_chart(data: Any, profile: str | None = None, scenario: str | Non
         raise XjurError("charts: no amounts to chart")
     codes = [c for c in (names or dict.fromkeys(ob["jurisdiction"])) if c in set(df["jurisdiction"])]
     cats = [CATEGORY_LABELS[c] for c in CATEGORIES if c in set(df["category"])]
-    base = alt.Chart(df).mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-        x=alt.X("jurisdiction:N", sort=codes, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("amount_ref:Q", axis=money_axis(f"{ccy}")),
-        color=alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="jurisdiction",
-                        legend=alt.Legend(labelExpr=_legend_names(names, codes))),
-        tooltip=[alt.Tooltip("profile:N"), alt.Tooltip("jurisdiction_name:N", title="jurisdiction"),
-                 alt.Tooltip("category_label:N", title="category"),
-                 alt.Tooltip("amount_text:N", title=f"amount ({ccy})"),
-                 alt.Tooltip("detail:N", title="obligations")],
-    ).properties(width=width, height=height)
-    facet_row = profile is None and df["profile"].nunique() > 1
-    chart = base.facet(
-        column=alt.Column("category_label:N", sort=cats, title=None),
-        **({"row": alt.Row("profile:N", sort=list(dict.fromkeys(df["profile"])), title=None,
-                           header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top"))}
-           if facet_row else {}),
-    ).resolve_scale(y="independent")
+    color = alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="jurisdiction",
+                      legend=alt.Legend(labelExpr=_legend_names(names, codes)))
+    tooltip = [alt.Tooltip("profile:N"), alt.Tooltip("jurisdiction_name:N", title="jurisdiction"),
+               alt.Tooltip("category_label:N", title="category"),
+               alt.Tooltip("amount_text:N", title=f"amount ({ccy})"),
+               alt.Tooltip("detail:N", title="obligations")]
+
+    def row_of(frame: pd.DataFrame) -> alt.FacetChart:
+        missing = [c for c in cats if c not in set(frame["category_label"])]
+        if missing:  # an empty panel (a zero-height bar: a blank amount would drop the panel) under each
+            frame = pd.concat([frame, pd.DataFrame({  # heading the profile lacks
+                "profile": frame["profile"].iloc[0], "jurisdiction": codes[0], "category_label": missing,
+                "amount_ref": 0.0, "amount_text": "none", "detail": "no market sets an amount in this category"})],
+                ignore_index=True)
+        base = alt.Chart(frame).mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
+            x=alt.X("jurisdiction:N", sort=codes, scale=alt.Scale(domain=codes), title=None,
+                    axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("amount_ref:Q", axis=money_axis(f"{ccy}")),
+            color=color, tooltip=tooltip,
+        ).properties(width=width, height=height)
+        return base.facet(column=alt.Column("category_label:N", sort=cats, title=None)).resolve_scale(
+            y="independent")
+
+    profiles = list(dict.fromkeys(df["profile"]))
+    if len(profiles) == 1:
+        chart: Any = row_of(df)
+    else:
+        chart = alt.vconcat(*[row_of(df[df["profile"] == p]).properties(
+            title=alt.TitleParams(p, anchor="start", fontSize=12)) for p in profiles], spacing=18)
     sc = scenario or headline_scenario(ob)
-    who = profile if profile is not None else ("all profiles" if facet_row else df["profile"].iloc[0])
+    who = profile if profile is not None else ("all profiles" if len(profiles) > 1 else profiles[0])
     return _configure(chart, f"What each market demands — {who}",
                       [f"amounts in {ccy}; overlapping obligations counted once; Japanese reserve: {sc} scenario",
                        "client money and custody are customers' assets to segregate or move cold, not the firm's own"])
@@ -508,24 +523,32 @@ def sensitivity_chart(sweep: pd.DataFrame, reference: dict[str, float] | None = 
     df["local_text"] = [f"{c} {compact(v)}" for c, v in zip(df["currency"], df["amount"])]
     scen = [s for s in SCENARIO_ORDER if s in set(df["scenario"])] + sorted(set(df["scenario"]) - set(SCENARIO_ORDER))
     enc: dict[str, Any] = dict(
-        x=alt.X("value:Q", title=f"{param} (swept value)"),
+        x=alt.X("value:Q", title=f"{param} (swept value)",
+                axis=alt.Axis(format="~g", labelOverlap="greedy", labelFlush=True, tickCount=8)),
         y=alt.Y("amount_ref:Q", axis=money_axis(f"{juris} {oblig}, {ccy}")),
         color=alt.Color("profile:N", title="profile", sort=list(dict.fromkeys(df["profile"])),
                         legend=alt.Legend(columns=2)),
         tooltip=[alt.Tooltip("profile:N"), alt.Tooltip("scenario:N"), alt.Tooltip("value:Q", title=param),
                  alt.Tooltip("amount_text:N", title=f"{oblig} ({ccy})"), alt.Tooltip("local_text:N", title="local")],
     )
-    if len(scen) > 1:
-        enc["strokeDash"] = alt.StrokeDash("scenario:N", sort=scen, title="scenario")
-    lines = alt.Chart(df).mark_line(point=True).encode(**enc)
+    if len(scen) > 1:  # dashes per scenario, its legend drawn from the line (not from the points' dots)
+        enc["strokeDash"] = alt.StrokeDash("scenario:N", sort=scen, title="scenario",
+                                           legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2))
+    lines = alt.layer(
+        alt.Chart(df).mark_line().encode(**enc),
+        alt.Chart(df).mark_point(filled=True, size=28).encode(
+            **{k: v for k, v in enc.items() if k != "strokeDash"}),
+    )
     layers = [lines]
     if reference:
         ref = pd.DataFrame({"name": list(reference), "value": [float(v) for v in reference.values()]})
         ref["label"] = ref["name"] + " " + ref["value"].map(lambda v: f"{v:g}")
+        ref = ref.sort_values("value", kind="stable").reset_index(drop=True)
+        ref["y_px"] = 12.0 * ref.index  # one line per label, so close values do not print over each other
         rules = alt.Chart(ref).mark_rule(color="#888", strokeDash=[2, 3]).encode(
             x="value:Q", tooltip=[alt.Tooltip("label:N", title="assumed scenario value")])
-        labels = alt.Chart(ref).mark_text(align="left", dx=3, dy=-4, baseline="bottom", color="#555",
-                                          fontSize=10).encode(x="value:Q", y=alt.value(0), text="label:N")
+        labels = alt.Chart(ref).mark_text(align="left", dx=3, baseline="top", color="#555", fontSize=10).encode(
+            x="value:Q", y=alt.Y("y_px:Q", scale=None, axis=None), text="label:N")
         layers = [rules, labels, lines]
     chart = alt.layer(*layers).properties(width=width, height=height)
     sub = "each point re-runs the comparison with the parameter replaced (an assumed what-if value)"

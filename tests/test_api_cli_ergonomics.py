@@ -55,7 +55,7 @@ def test_bare_strings_are_one_item_not_letters():
     lists = compare([ref()], jurisdictions=["JP"], as_of=AS_OF, scenarios=["all"])
     bare = compare([ref()], jurisdictions="JP", as_of=AS_OF, scenarios="all")
     assert [j.code for j in bare.jurisdictions] == ["JP"]
-    assert bare.scenarios == ("low", "central", "high")
+    assert bare.scenarios == ("low", "central", "high", "fiea_analogue")
     pd.testing.assert_frame_equal(bare.obligations, lists.obligations)
     # central: 0.0002 × 6 tn + 0.01 × 291 bn = 1.2 + 2.91 = 4.11 bn
     assert reserve(bare)["central"] == pytest.approx(0.0002 * 6 * TN + 0.01 * 291 * BN)
@@ -276,15 +276,17 @@ def test_cli_csv_tables_costs_and_summary(tmp_path):
     costs = pd.read_csv(out, keep_default_na=False)
     tokyo = costs[(costs["profile"] == "Tokyo large exchange (illustrative)")
                   & (costs["obligation"] == "minimum_capital")].iloc[0]
-    # JPY 10 m paid-in capital as own funds: max(0, cost of capital 15 % − JPY yield 0.5 %) (assumed)
+    # JPY 10 m paid-in capital as own funds: the equity premium net of what the funds earn (central 11.25 %,
+    # assumed; cost of equity = JPY yield + premium, the funds earn the yield)
     assert (tokyo["form"], tokyo["funded_amount"]) == ("own_funds", 10_000_000)
-    assert tokyo["annual_cost"] == pytest.approx(10_000_000 * (0.15 - 0.005))
+    assert tokyo["annual_cost"] == pytest.approx(10_000_000 * 0.1125)
     r = run("compare", str(EXAMPLES / "profiles.yaml"), "-j", "JP", "-f", "csv", "--table", "summary",
             "--as-of", "2026-11-25")
     assert r.returncode == 0, r.stderr
     summary = pd.read_csv(io.StringIO(r.stdout), keep_default_na=False)
     assert list(summary.columns[:4]) == ["profile", "jurisdiction", "scenario", "currency"]
-    assert len(summary) == 6 and set(summary["scenario"]) == {"central"}
+    # the Lisbon adviser is outside Japan's scope (no exchange, platform or custody service): five rows
+    assert len(summary) == 5 and set(summary["scenario"]) == {"central"}
 
 
 def test_cli_table_option_with_another_format_exits_2():

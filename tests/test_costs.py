@@ -428,8 +428,13 @@ def test_japan_reserve_insurance_share_and_same_kind_crypto():
         assert rows["annual_cost"].sum() == pytest.approx(s * R * 0.01 + (1 - s) * R * 0.1125)
     # the client fiat trust is the clients' money: no cost
     assert c[c["obligation"] == "client_fiat_trust"]["annual_cost"].sum() == 0
+    # the securities analogue allows no insurance: all own funds at the premium
+    R = ob.loc[("liability_reserve", "fiea_analogue"), "amount"]  # 0.00008 × JPY 1 tn = JPY 80 m
+    assert R == pytest.approx(0.00008 * 1000 * BN)
+    rows = c[(c["obligation"] == "liability_reserve") & (c["scenario"] == "fiea_analogue")]
+    assert rows["annual_cost"].sum() == pytest.approx(R * 0.1125)
     summ = r.cost_summary().set_index("scenario")
-    assert list(summ.index) == ["low", "central", "high"]  # one row per reserve scenario
+    assert list(summ.index) == ["low", "central", "high", "fiea_analogue"]  # one row per reserve scenario
 
 
 def test_cli_compare_table_has_a_cost_section_and_takes_assumptions(tmp_path):

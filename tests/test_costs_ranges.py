@@ -197,10 +197,17 @@ def test_the_robustness_table_names_the_assumption_that_decides_each_flip(exampl
     # the global group: Hong Kong dearest and Singapore cheapest under every set, nothing flips them
     assert (t.loc[GLOBAL, "dearest_central"], t.loc[GLOBAL, "cheapest_central"]) == ("HK", "SG")
     assert t.loc[GLOBAL, "dearest_holds"] and t.loc[GLOBAL, "dearest_depends_on"] == ""
-    # Osaka: HK dearest centrally (cold-storage cover insured at 1 %), but Japan under the low set. Japan's
-    # cost is mostly own crypto at the cost of equity, HK's mostly cold insurance: a higher equity premium
-    # (20 %) or cheaper cold cover (0.2 %) makes Japan dearest, so those two assumptions decide the flip
-    o = t.loc[OSAKA]
+    # no conclusion of the six examples flips (the Osaka dealer runs no platform, so Hong Kong's platform rules
+    # do not reach it): every one holds under every set
+    assert t["dearest_holds"].all() and t["cheapest_holds"].all()
+    # Osaka as a platform operator: HK dearest centrally (cold-storage cover insured at 1 %), but Japan under
+    # the low set. Japan's cost is mostly own crypto at the cost of equity, HK's mostly cold insurance: a higher
+    # equity premium (20 %) or cheaper cold cover (0.2 %) makes Japan dearest, so those two decide the flip
+    frame = load_profiles("examples/profiles.yaml")
+    platform = frame[frame["name"] == OSAKA].drop(columns=[c for c in frame.columns if c.startswith("svc_")])
+    platform = platform.assign(services="custody;trading_platform;exchange_fiat;exchange_crypto")
+    rob = compare(platform, as_of="2026-11-25").robustness()
+    o = rob.table.set_index("profile").loc[OSAKA]
     assert (o["dearest_low"], o["dearest_central"], o["dearest_high"]) == ("JP", "HK", "HK")
     assert not o["dearest_holds"]
     assert o["dearest_depends_on"].split(", ") == ["equity_premium", "insurance_rate_cold"]
@@ -209,7 +216,7 @@ def test_the_robustness_table_names_the_assumption_that_decides_each_flip(exampl
     assert set(flips["dearest"]) == {"JP"}
     # every flip is named: a conclusion that does not hold under every set depends on a named assumption,
     # and every named assumption has a tornado row that flips it
-    for prof, row in t.iterrows():
+    for prof, row in rob.table.set_index("profile").iterrows():
         for what in ("cheapest", "dearest"):
             for pid in filter(None, row[f"{what}_depends_on"].split(", ")):
                 tr = rob.tornado[(rob.tornado["profile"] == prof) & (rob.tornado["assumption"] == pid)]

@@ -96,7 +96,7 @@ def test_example_plan_per_market_and_group_totals():
     r = plan(str(EXAMPLES / "plan.yaml"), scenarios=["all"])
     m = r.market_summary()
     assert set(m["market"]) == {"JP", "EU", "HK"}
-    assert list(dict.fromkeys(m["scenario"])) == ["low", "central", "high"]
+    assert list(dict.fromkeys(m["scenario"])) == ["low", "central", "high", "fiea_analogue"]
     g = r.group_total().set_index("scenario")
     costs = r.costs
     for s in ("low", "central", "high"):

@@ -42,7 +42,8 @@ def amounts(rows: pd.DataFrame) -> pd.Series:
 @given(p=profiles(), ccy=st.sampled_from(["USD", "JPY", "HKD", "GBP", "KRW", "SGD", "AED"]))
 def test_other_currency_gives_same_result_after_conversion(code, p, ccy):
     rate = fx_snapshot(AS_OF).rate("EUR", ccy)
-    twin = dict(p, name="twin", currency=ccy)
+    # the same fiat markets as the original (they default to the profile's own currency, e.g. Korea's KRW floor)
+    twin = dict(p, name="twin", currency=ccy, fiat_markets=p.get("fiat_markets", p["currency"]))
     for f in ("client_crypto_assets", "client_fiat", "annual_trading_volume", "fixed_overheads",
               "annual_operating_expenses", "own_funds", "adjusted_liabilities", "recent_incident_losses"):
         twin[f] = p[f] * rate

@@ -66,8 +66,8 @@ class Japan(Jurisdiction):
     name = "Japan (Payment Services Act; proposed liability reserve)"
     currency = "JPY"
     regimes = (PSA, RESERVE)
-    reads = ("client_crypto_assets", "hot_wallet_share", "client_fiat", "annual_trading_volume", "own_funds",
-             "recent_incident_losses")
+    reads = ("services", "client_crypto_assets", "hot_wallet_share", "client_fiat", "annual_trading_volume",
+             "peak_annual_trading_volume", "own_funds", "recent_incident_losses")
     parameters_file = Path(__file__).with_name("parameters.yaml")
     obligations = (
         ObligationSpec(

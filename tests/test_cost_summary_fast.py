@@ -103,13 +103,13 @@ def test_compact_and_object_cost_tables_give_the_same_frame_and_text_dtype():
         for c in ("profile", "jurisdiction", "scenario", "currency", "ref_currency"):
             assert a[c].dtype == pd.Series(["x"]).dtype
         sizes[expand] = a.groupby("jurisdiction").size()
-    # JP: 3 scenario rows per profile it covers (the generated batch has a few firms outside Japan's scope);
-    # EU and HK: one scenario-free row per profile it covers, 3 when expanded
+    # JP: 4 scenario rows (low, central, high, fiea_analogue) per profile it covers (the generated batch has a
+    # few firms outside Japan's scope); EU and HK: one scenario-free row per profile it covers, 4 when expanded
     in_jp = r.amounts[(r.amounts["jurisdiction"] == "JP") & r.amounts["amount"].notna()]["profile"].nunique()
     assert 0 < in_jp <= 300
-    assert sizes[False]["JP"] == sizes[True]["JP"] == 3 * in_jp
-    assert sizes[False]["EU"] == 300 and sizes[True]["EU"] == 3 * 300
-    assert 0 < sizes[False]["HK"] <= 300 and sizes[True]["HK"] == 3 * sizes[False]["HK"]
+    assert sizes[False]["JP"] == sizes[True]["JP"] == 4 * in_jp
+    assert sizes[False]["EU"] == 300 and sizes[True]["EU"] == 4 * 300
+    assert 0 < sizes[False]["HK"] <= 300 and sizes[True]["HK"] == 4 * sizes[False]["HK"]
 
 
 def test_summed_figures_equal_sums_in_table_order_bit_for_bit():

@@ -232,7 +232,7 @@ def test_optional_fields_are_kept_normalised_and_left_out_when_not_given():
     assert (a["fiat_markets"], a["us_states"]) == ("KRW;USD", "NY;TX")  # canonical: upper case, ';' between
     assert (a["peak_annual_trading_volume"], a["total_assets"], a["third_party_custody_share"],
             a["annual_revenue"]) == (9e12, 5e9, 0.8, 1e8)
-    assert b["fiat_markets"] == "" and math.isnan(b["peak_annual_trading_volume"])  # left out: the default applies
+    assert pd.isna(b["fiat_markets"]) and math.isnan(b["peak_annual_trading_volume"])  # left out: the default applies
     assert "fiat_markets" not in load_profiles([make_profile(name="c")]).columns  # not given: no column at all
 
 

@@ -29,12 +29,12 @@ FX = fx_snapshot(AS_OF)  # read the ECB history once for the whole module
 
 
 def kr_rows(*profiles, fiat_markets=None, parameters=None, **kw):
-    """Rows through ``compare``; with ``fiat_markets`` (or ``parameters``), the plug-in's ``assess`` on KRW
-    profiles given that Contract 1 field."""
-    if fiat_markets is not None or parameters is not None:
+    """Rows through ``compare`` (``fiat_markets``: that Contract 1 field of every profile; "none": no fiat
+    market); with ``parameters``, the plug-in's ``assess`` on the KRW profiles."""
+    if fiat_markets is not None:
+        profiles = tuple(dict(p, fiat_markets=fiat_markets) for p in profiles)
+    if parameters is not None:
         frame = validate_frame(pd.DataFrame(list(profiles)), source="test")
-        if fiat_markets is not None:
-            frame = frame.assign(fiat_markets=fiat_markets)
         return KR.assess(frame, AS_OF, parameters=parameters).set_index(["profile", "obligation"])
     kw.setdefault("as_of", AS_OF)
     kw.setdefault("fx", FX)
@@ -70,7 +70,7 @@ def test_cold_storage_shortfall(hot_share, expected):
         # a platform whose fiat market is KRW (the profile's currency by default): max(3 bn, 1 bn) = KRW 3 bn
         ("trading_platform;exchange_crypto", None, TN, 0.02, 3 * BN, "KRW-market floor"),
         # coin-only exchange (no fiat market): max(0.5 bn, 0.05 × 0.02 × 1 tn = 1 bn) = KRW 1 bn
-        ("trading_platform;exchange_crypto", "", TN, 0.02, 1 * BN, "coin-market/custody floor"),
+        ("trading_platform;exchange_crypto", "none", TN, 0.02, 1 * BN, "coin-market/custody floor"),
         # fiat exchange whose fiat market is USD, not KRW: max(0.5 bn, 1 bn) = KRW 1 bn
         ("custody;exchange_fiat", "USD", TN, 0.02, 1 * BN, "coin-market/custody floor"),
         # custody provider (runs no market, even in KRW): max(0.5 bn, 0.05 × 0.04 × 100 bn = 0.2 bn) = KRW 0.5 bn

@@ -344,6 +344,14 @@ def summary_points(b: Briefing) -> list[dict]:
     return out
 
 
+def _plain_reason(why: str) -> str:
+    """A reason in client prose: a scope reason says what would bring the firm in, without internal ids."""
+    if why.startswith("not in scope"):
+        return "outside its rules: they would apply with " + why.split("would apply with ", 1)[-1] \
+            if "would apply with " in why else "outside its rules"
+    return why
+
+
 def stress_point(table: pd.DataFrame, profile: str, scenario: str, names: dict[str, str]) -> str:
     """The summary's stress sentence for one profile: each market as a whole (its ``all`` row: every regime
     the comparison shows, stacked), mean share of the customer loss covered over the incidents with a loss; a
@@ -366,8 +374,7 @@ def stress_point(table: pd.DataFrame, profile: str, scenario: str, names: dict[s
                      + (f"; the least, {names.get(mean.index[-1], mean.index[-1])}, {fmt_pct(mean.iloc[-1])}"
                         if len(mean) > 1 else ""))
     for code, g in na.groupby("jurisdiction", sort=False):
-        why = g["rule"].iloc[0].removeprefix("n/a: ")
-        parts.append(f"{names.get(code, code)}: n/a ({why})")
+        parts.append(f"{names.get(code, code)}: n/a ({_plain_reason(g['rule'].iloc[0].removeprefix('n/a: '))})")
     return "; ".join(parts) + "."
 
 

@@ -102,14 +102,15 @@ class Columns:
         if "fiat_markets" not in self._frame.columns:
             return own
         codes, uniq = pd.factorize(self._frame["fiat_markets"].map(_market_key), use_na_sentinel=False)
-        hit = np.array([bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
-        given = np.array([bool(u) for u in uniq], dtype=bool)
+        hit = np.array([u is not None and bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
+        given = np.array([u is not None for u in uniq], dtype=bool)
         return np.where(given[codes], hit[codes], own) if len(uniq) else own
 
 
-def _market_key(v: Any) -> str:
+def _market_key(v: Any) -> str | None:
+    """Canonical text of a ``fiat_markets`` cell; None where the profile gives none (its currency applies)."""
     if v is None or (isinstance(v, float) and v != v):
-        return ""
+        return None
     if isinstance(v, str):
         return ";".join(x.strip().upper() for x in v.split(";") if x.strip())
     return ";".join(str(x).strip().upper() for x in v)

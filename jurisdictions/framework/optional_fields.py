@@ -12,7 +12,8 @@ earlier results unchanged, so a profile that leaves them out is compared exactly
 
 The batch validator keeps a column only when the input has it; rules read these fields through
 ``Columns.optional`` / ``Columns.fiat_market``, which apply the defaults. Lists are kept as canonical
-``;``-joined upper-case text.
+``;``-joined upper-case text; a list given empty (YAML ``[]``, or ``none`` in a CSV cell, where an empty cell
+means "not given") is the empty text, and a list not given is missing (None).
 """
 from __future__ import annotations
 
@@ -43,9 +44,12 @@ RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP
 _CODES = {"fiat_markets": (ISO_4217, "ISO 4217 currency code"), "us_states": (US_STATES, "two-letter US state code")}
 
 
-def list_problem(field: str, value: Any) -> tuple[str, str]:
-    """(canonical ``;``-joined codes, problem or "") of one cell of a list field."""
+def list_problem(field: str, value: Any) -> tuple[str | None, str]:
+    """(canonical ``;``-joined codes — "" for a list given empty, None for one not given —, problem or "") of one
+    cell of a list field."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None, ""
+    if isinstance(value, str) and value.strip().lower() == "none":
         return "", ""
     if isinstance(value, str):
         items = [v.strip() for v in value.replace(",", ";").split(";")]

@@ -193,7 +193,7 @@ class Profile(BaseModel):
         text, why = list_problem(info.field_name, v)
         if why:
             raise ValueError(why)
-        return text.split(";") if text else []
+        return None if text is None else (text.split(";") if text else [])
 
     @field_validator("peak_annual_trading_volume", "total_assets", "annual_revenue", "third_party_custody_share")
     @classmethod

@@ -643,6 +643,10 @@ def stress_rows(b: Briefing) -> list[dict]:
     out = []
     for prof, g in t.groupby("profile", sort=False):
         pairs = sorted(dict.fromkeys(zip(g["jurisdiction"], g["regime"])), key=lambda jr: rank.get(jr, 10**6))
+        # a market with one regime: its stacked column is that regime's, shown once (the table stays readable
+        # with a dozen markets)
+        single = {j for j in dict.fromkeys(j for j, _ in pairs) if sum(1 for jj, r in pairs if jj == j) == 2}
+        pairs = [(j, r) for j, r in pairs if not (j in single and r == MARKET)]
         regimes = [f"{j} {r}" for j, r in pairs]
         lines = []
         for loss, h in g.groupby("loss_scenario", sort=False):

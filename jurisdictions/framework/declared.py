@@ -102,8 +102,8 @@ class Columns:
         if "fiat_markets" not in self._frame.columns:
             return own
         codes, uniq = pd.factorize(self._frame["fiat_markets"].map(_market_key), use_na_sentinel=False)
-        hit = np.array([u is not None and bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
-        given = np.array([u is not None for u in uniq], dtype=bool)
+        given = np.array([isinstance(u, str) for u in uniq], dtype=bool)  # None (not given) may come back as NaN
+        hit = np.array([isinstance(u, str) and bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
         return np.where(given[codes], hit[codes], own) if len(uniq) else own
 
 

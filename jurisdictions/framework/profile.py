@@ -214,6 +214,9 @@ class Profile(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
+        v = v.strip()  # Python's strip, as the batch path (it also drops the separators \x1c-\x1f)
+        if not v:
+            raise ValueError("name is required")
         why = text_problem(v, name=True)
         if why:
             raise ValueError(f"name {why}")

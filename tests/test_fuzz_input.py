@@ -8,6 +8,7 @@ import contextlib
 import io
 import sys
 import tempfile
+from typing import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -96,26 +97,29 @@ def hostile_files(draw) -> tuple[str, bytes]:
     return draw(st.sampled_from([".yaml", ".csv", ".xlsx"])), draw(st.binary(max_size=200))
 
 
-def write(suffix: str, data: bytes) -> Path:
-    d = Path(tempfile.mkdtemp(prefix="xjur-fuzz-"))
-    p = d / f"input{suffix}"
-    p.write_bytes(data)
-    return p
+@contextlib.contextmanager
+def written(suffix: str, data: bytes) -> Iterator[Path]:
+    """The bytes as a file of that suffix in a folder removed afterwards (hypothesis runs many examples per test,
+    so pytest's per-test ``tmp_path`` would be shared between them)."""
+    with tempfile.TemporaryDirectory(prefix="xjur-fuzz-") as d:
+        p = Path(d) / f"input{suffix}"
+        p.write_bytes(data)
+        yield p
 
 
 @FUZZ
 @given(hostile_files())
 def test_load_profiles_gives_a_frame_or_a_clean_error(file):
-    path = write(*file)
-    try:
-        frame = load_profiles(path)
-    except XjurError as e:
-        assert str(e)  # a message, naming the file
-        assert str(path) in str(e) or "<profiles>" in str(e)
-    else:
-        assert len(frame) >= 1 and frame["name"].map(len).max() <= 200
-        money = frame[["client_crypto_assets", "client_fiat", "own_funds"]].abs().to_numpy()
-        assert (money <= 1e18).all()
+    with written(*file) as path:
+        try:
+            frame = load_profiles(path)
+        except XjurError as e:
+            assert str(e)  # a message, naming the file
+            assert str(path) in str(e) or "<profiles>" in str(e)
+        else:
+            assert len(frame) >= 1 and frame["name"].map(len).max() <= 200
+            money = frame[["client_crypto_assets", "client_fiat", "own_funds"]].abs().to_numpy()
+            assert (money <= 1e18).all()
 
 
 def run_cli(*args: str) -> int:
@@ -137,8 +141,8 @@ def run_cli(*args: str) -> int:
 @CLI_FUZZ
 @given(hostile_files())
 def test_cli_exits_0_or_2(file):
-    path = write(*file)
-    assert run_cli("compare", str(path), "-j", "EU", "--as-of", "2026-11-25", "--format", "csv") in (0, 2)
+    with written(*file) as path:
+        assert run_cli("compare", str(path), "-j", "EU", "--as-of", "2026-11-25", "--format", "csv") in (0, 2)
 
 
 def test_run_cli_reports_exit_2_on_bad_input(tmp_path):

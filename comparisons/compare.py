@@ -27,7 +27,7 @@ from jurisdictions.framework import (
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from .load import load_profiles
-from .tables import categorical_columns, shortest_json_numbers, tidy_floats
+from .tables import categorical_columns, shortest_json_numbers, table_by_name, table_csv, tidy_floats
 from .overrides import finder, load_overrides, source_label, with_example
 
 
@@ -408,18 +408,12 @@ class ComparisonResult:
         """One table as CSV (floats without binary noise, text cells made inert for spreadsheets by
         ``report/safe_text.py``): ``obligations`` (Contract 2), ``costs`` or ``summary`` (:meth:`cost_summary`,
         reserve scenarios one by one)."""
-        from .report.safe_text import to_csv
+        return table_csv(self.table(table), path)
 
-        return to_csv(tidy_floats(self.table(table)), path)
     def table(self, name: str) -> pd.DataFrame:
         """A public table by name: ``obligations``, ``costs`` or ``summary`` (the cost summary)."""
-        if name == "obligations":
-            return self.obligations
-        if name == "costs":
-            return self.costs
-        if name == "summary":
-            return self.cost_summary()
-        raise XjurError(f"unknown table {name!r}: use obligations, costs or summary{did_you_mean(name, TABLES)}")
+        return table_by_name(name, {"obligations": lambda: self.obligations, "costs": lambda: self.costs,
+                                    "summary": self.cost_summary})
 
     def chart(self, kind: str = "obligations", **kwargs: Any) -> Any:
         """An altair chart of this comparison: ``obligations`` (default), ``costs``, ``reserve_range``,
@@ -437,7 +431,6 @@ class ComparisonResult:
 
 
 #: the tables ``to_csv`` and ``xjur compare --format csv --table`` write
-TABLES: tuple[str, ...] = ("obligations", "costs", "summary")
 
 
 def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None) -> str:

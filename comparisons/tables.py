@@ -124,3 +124,24 @@ def shortest_json_numbers(text: str) -> str:
     """JSON text with each long number rewritten in the shortest form that reads back as the same double
     (the floats were rounded by :func:`tidy_floats` first, so that form has at most 15 digits)."""
     return _LONG_NUMBER.sub(lambda m: repr(float(m.group(0))), text)
+
+
+#: the tables a result writes one at a time (``--table`` of the CLI's CSV output)
+TABLES: tuple[str, ...] = ("obligations", "costs", "summary")
+
+
+def table_by_name(name: str, tables: dict) -> pd.DataFrame:
+    """``tables[name]()`` for one of :data:`TABLES` (each a function: only the table asked for is built), or a
+    clear error naming the choices."""
+    from jurisdictions.framework import XjurError, did_you_mean
+
+    if name not in tables:
+        raise XjurError(f"unknown table {name!r}: use {', '.join(TABLES)}{did_you_mean(name, TABLES)}")
+    return tables[name]()
+
+
+def table_csv(frame: pd.DataFrame, path=None) -> str | None:
+    """A public table as CSV: floats without binary noise, text cells made inert for spreadsheets."""
+    from .report.safe_text import to_csv
+
+    return to_csv(tidy_floats(frame), path)

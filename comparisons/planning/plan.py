@@ -46,9 +46,9 @@ from jurisdictions.framework import input_policy as policy
 
 from jurisdictions.framework import profile_dtype
 
-from ..compare import TABLES, ComparisonResult, compare, fx_snapshot, parse_date, records
+from ..compare import ComparisonResult, compare, fx_snapshot, parse_date, records
 from ..load import profiles_from_records
-from ..tables import categorical_columns, tidy_floats
+from ..tables import categorical_columns, table_by_name, table_csv
 
 #: the fields a market share scales (every money field, and the user count)
 SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)
@@ -102,18 +102,13 @@ class PlanResult:
 
     def table(self, name: str) -> pd.DataFrame:
         """A table by name: ``obligations``, ``costs`` or ``summary`` (:meth:`market_summary`)."""
-        if name == "obligations":
-            return self.obligations
-        if name == "costs":
-            return self.costs
-        if name == "summary":
-            return self.market_summary()
-        raise XjurError(f"unknown table {name!r}: use obligations, costs or summary{did_you_mean(name, TABLES)}")
+        return table_by_name(name, {"obligations": lambda: self.obligations, "costs": lambda: self.costs,
+                                    "summary": self.market_summary})
 
     def to_csv(self, path: str | Path | None = None, table: str = "summary") -> str | None:
-        """One table as CSV (floats without binary noise): ``summary`` (the markets ranked, default),
-        ``obligations`` or ``costs`` of every market entity."""
-        return tidy_floats(self.table(table)).to_csv(path, index=False)
+        """One table as CSV (floats without binary noise, text made inert for spreadsheets): ``summary`` (the
+        markets ranked, default), ``obligations`` or ``costs`` of every market entity."""
+        return table_csv(self.table(table), path)
 
     def as_comparison(self) -> ComparisonResult:
         """The plan as one comparison, for the briefing and the workbook: every entity (a profile) with the

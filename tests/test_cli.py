@@ -16,7 +16,7 @@ XJUR = str(Path(sys.executable).with_name("xjur"))
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120)
+    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=900)
 
 
 def test_compare_eu_json_prints_contract_rows(examples):

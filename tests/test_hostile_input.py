@@ -42,7 +42,7 @@ def run_limited(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=ROOT, timeout=900)
 
 
 def flat(text: str) -> str:

@@ -21,7 +21,7 @@ XJUR = str(Path(sys.executable).with_name("xjur"))
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run([XJUR, *args], capture_output=True, text=True, cwd=ROOT, timeout=900)
 
 
 def problems_of(source) -> list[tuple[str, str, object, str]]:

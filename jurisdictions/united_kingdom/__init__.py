@@ -25,7 +25,7 @@ REGIME = Regime(
     status="enacted", in_force_from=dt.date(2027, 10, 25),
     citation="FSMA 2000 (Cryptoassets) Regulations 2026 (SI 2026/102); FCA PS26/12 (30 June 2026; proposals "
              "CP25/15, CP25/42)",
-    start_note="2027-10-25 (SI 2026/102; FCA regime page); application window 2026-09-30 to 2027-02-28 (†); "
+    start_note="SI 2026/102, FCA regime page; application window 2026-09-30 to 2027-02-28 (†); "
                "existing MLR registrations do not convert",
     scope=Scope(
         services=tuple(s for _, services in rules.PMR_GROUPS[:-1] for s in services),

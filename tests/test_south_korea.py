@@ -262,3 +262,18 @@ def test_bank_guideline_reserve_stays_within_floor_and_cap(deposits):
     amount = rows.loc[("x", "bank_guideline_reserve"), "amount"]
     assert 3 * BN <= amount <= 20 * BN
     assert amount == pytest.approx(min(20 * BN, max(3 * BN, 0.3 * deposits)))
+
+
+def test_stress_counts_the_bank_reserve_as_cover_beside_the_hot_wallet_cover():
+    from comparisons.stress import stress
+
+    p = krw(name="kx", services="trading_platform;custody", fiat_markets="KRW", client_fiat=50 * BN,
+            client_crypto_assets=TN, hot_wallet_share=0.1)
+    result = compare([p], jurisdictions=["KR"], as_of=AS_OF, currency="KRW", fx=FX)
+    t = stress(result, hot_loss=0.5).table.set_index("regime")
+    # loss 0.5 × 0.1 × KRW 1 tn = KRW 50 bn; hot-wallet cover max(3 bn, 0.05 × 100 bn) = 5 bn; bank reserve
+    # 0.3 × 50 bn = 15 bn; together 20 bn
+    assert t.loc["kr.vaupa", "covered_local"] == pytest.approx(5 * BN)
+    assert t.loc["kr.bank_guideline", "covered_local"] == pytest.approx(0.3 * 50 * BN)
+    assert t.loc["all", "covered_local"] == pytest.approx(5 * BN + 15 * BN)
+    assert t.loc["all", "customer_loss_local"] == pytest.approx(0.5 * 0.1 * TN)

@@ -471,15 +471,26 @@ def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]
 
 
 def jurisdiction_info(j: Any) -> dict:
-    """Code, name, currency and regimes of a plug-in."""
+    """Code, name, currency and regimes of a plug-in: each regime's status, start, scope (services in, services
+    in by assumption and why) and the date of the newest fact it uses (``facts_as_of``)."""
+    def scope(r: Any) -> dict | None:
+        sc = getattr(r, "scope", None)
+        if sc is None:
+            return None
+        return {"services": list(sc.services), "assumed_services": list(sc.assumed_services),
+                "fiat_markets": list(sc.fiat_markets), "describe": sc.describe, "assumption": sc.assumption}
+
+    def day(d: Any) -> str | None:
+        return d.isoformat() if d else None
+
     return {
         "code": j.code,
         "name": j.name,
         "currency": j.currency,
         "regimes": [
-            {"id": r.id, "name": r.name, "status": r.status,
-             "in_force_from": r.in_force_from.isoformat() if r.in_force_from else None,
-             "start_note": getattr(r, "start_note", ""), "citation": r.citation}
+            {"id": r.id, "name": r.name, "status": r.status, "in_force_from": day(r.in_force_from),
+             "start_note": getattr(r, "start_note", ""), "citation": r.citation, "scope": scope(r),
+             "facts_as_of": day(getattr(r, "facts_as_of", None))}
             for r in j.regimes
         ],
     }

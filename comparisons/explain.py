@@ -67,9 +67,11 @@ def explain(profiles: Any, profile: str, jurisdiction: str, obligation: str, **c
     rows = result.obligations[result.obligations["obligation"] == obligation].reset_index(drop=True)
     params = result.parameters[j.code]
     prow = []
+    regimes = {r.id: r for r in j.regimes}
     for spec in specs:
+        day = regimes[spec.regime].read_date(result.as_of) if spec.regime in regimes else result.as_of
         for pid in spec.parameters:
-            pv = params.what_if(pid, result.as_of)  # = the value on as_of; a proposal's first value before it
+            pv = params.what_if(pid, day)  # the value the rows read: an upcoming regime's at its start
             prow.append({"id": pid, "value": _value_text(pv), "unit": pv.unit,
                          "effective_from": pv.effective_from.isoformat(), "status": pv.status,
                          "citation": pv.citation, "source": pv.source, "note": pv.note})

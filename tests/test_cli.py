@@ -212,3 +212,26 @@ def test_many_warnings_are_counted_after_the_first_ones(capsys):
     err = capsys.readouterr().err
     assert f"note {MAX_WARNINGS_SHOWN - 1}" in err and f"note {MAX_WARNINGS_SHOWN}\n" not in err
     assert "… and 3 more warnings (all of them: --format json, key 'warnings')" in err
+
+
+def test_jurisdictions_shows_status_start_scope_and_facts_date_of_every_regime():
+    r = run("jurisdictions", "--json")
+    assert r.returncode == 0, r.stderr
+    regimes = {g["id"]: g for j in json.loads(r.stdout)["jurisdictions"] for g in j["regimes"]}
+    uk = regimes["uk.cryptopru"]
+    assert (uk["status"], uk["in_force_from"], uk["facts_as_of"]) == ("enacted", "2027-10-25", "2026-06-30")
+    assert "custody" in uk["scope"]["services"] and "advice" in uk["scope"]["assumed_services"]
+    hk = regimes["hk.va_dealer_custodian"]
+    assert (hk["status"], hk["in_force_from"], hk["facts_as_of"]) == ("proposed", None, "2025-12-24")
+    kr = regimes["kr.bank_guideline"]
+    assert (kr["status"], kr["scope"]["fiat_markets"]) == ("guidance", ["KRW"])
+    assert all(g["facts_as_of"] for g in regimes.values())  # every built-in regime dates its newest fact
+    from typer.testing import CliRunner
+
+    from comparisons.cli import app
+
+    table = CliRunner().invoke(app, ["jurisdictions"], env={"COLUMNS": "250"})
+    assert table.exit_code == 0, table.output
+    out = " ".join(table.output.split())
+    assert "uk.cryptopru │ enacted │ applies from 2027-10-25" in out
+    assert "kr.bank_guideline │ guidance │ from 2023-09-01 │ trading_platform with a fiat market in KRW" in out

@@ -155,3 +155,23 @@ def test_requirement_never_falls_and_never_below_class_minimum(services, extra, 
     minimum = 150_000 if "trading_platform" in services else (
         125_000 if services & {"custody", "exchange_fiat", "exchange_crypto"} else 50_000)
     assert a >= minimum
+
+
+def test_notes_no_compensation_scheme_and_the_art_75_8_custody_liability():
+    result = compare([make_profile(name="c", currency="EUR", services="custody")], jurisdictions=["EU"],
+                     as_of=AS_OF)
+    notes = [w for w in result.warnings if w["jurisdiction"] == "EU" and w.get("level") == "note"
+             and w["profile"] == ""]
+    text = " ".join(w["message"] for w in notes)
+    assert "no compensation or guarantee scheme covers crypto-assets in the EU" in text
+    assert "Joint ESAs warning of 6 Oct 2025" in text
+    assert "MiCA Art. 75(8); in_force †" in text  # eu_custody_liability_cap is in_force † in the rulebook
+    assert "up to the market value of the lost crypto-asset at the time of loss" in text
+    assert "a claim on the firm, not a fund" in text
+    # notes, not amounts: the rows are unchanged
+    assert set(result.obligations["obligation"]) == {"prudential_safeguards", "client_funds_safeguarding"}
+
+
+def test_explain_text_names_esma_qa_2349_on_fixed_overheads():
+    formula = EU.spec("prudential_safeguards").formula
+    assert "ESMA Q&A 2349" in formula and "depreciation stay in" in formula

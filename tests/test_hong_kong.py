@@ -28,6 +28,11 @@ def hk_result(*profiles, as_of=AS_OF, **kw):
     return compare(list(profiles), jurisdictions=["HK"], as_of=as_of, currency="HKD", **kw)
 
 
+def vatp(rows):
+    """The rows of the VATP regime (hk.sfc_vatp) only."""
+    return rows[rows["regime"] == "hk.sfc_vatp"]
+
+
 def hk_rows(*profiles, **kw):
     return hk_result(*profiles, **kw).obligations.set_index(["profile", "obligation"])
 
@@ -166,7 +171,7 @@ def test_amount_ref_in_usd_divides_by_the_rate():
 
 def test_before_june_2023_rows_are_blank_with_reason():
     result = hk_result(hk_profile(name="p", client_crypto_assets=10 * BN), as_of="2023-05-31")
-    ob = result.obligations
+    ob = result.obligations[result.obligations["regime"] == "hk.sfc_vatp"]
     assert len(ob) == 6
     assert ob["amount"].isna().all()
     assert ob["reason"].str.contains("applies from 2023-06-01").all()
@@ -174,13 +179,14 @@ def test_before_june_2023_rows_are_blank_with_reason():
     icf = [w for w in result.warnings if "Investor Compensation Fund" in w["message"]]
     assert len(icf) == 1 and "guidance" in icf[0]["message"]
     # the first day of the regime gives amounts
-    assert not hk_result(hk_profile(name="p"), as_of="2023-06-01").obligations["amount"].isna().any()
+    first = hk_result(hk_profile(name="p"), as_of="2023-06-01").obligations
+    assert not first.loc[first["regime"] == "hk.sfc_vatp", "amount"].isna().any()
 
 
 def test_firm_that_is_not_a_platform_gets_blank_rows():
-    rows = hk_rows(hk_profile(name="adviser", services="advice;reception_transmission", client_crypto_assets=BN,
-                              adjusted_liabilities=200 * M),
-                   hk_profile(name="platform", client_crypto_assets=BN))
+    rows = vatp(hk_rows(hk_profile(name="adviser", services="advice;reception_transmission", client_crypto_assets=BN,
+                                   adjusted_liabilities=200 * M),
+                        hk_profile(name="platform", client_crypto_assets=BN)))
     assert rows.loc["adviser", "amount"].isna().all()
     reasons = rows.loc["adviser", "reason"]
     assert reasons.str.startswith("not in scope: hk.sfc_vatp applies to operators of a virtual asset trading "
@@ -193,10 +199,10 @@ def test_firm_that_is_not_a_platform_gets_blank_rows():
 def test_dealer_without_a_trading_platform_is_not_a_vatp():
     # issue 14: the Osaka example (custody and exchange, no platform) got HK$4.04 bn of compensation cover;
     # a dealer or custodian without a platform falls under the planned dealer/custodian regimes (rulebook update)
-    rows = hk_rows(hk_profile(name="dealer", services="custody;exchange_fiat;exchange_crypto", client_crypto_assets=BN,
-                              hot_wallet_share=0.1),
-                   hk_profile(name="platform", services="trading_platform", client_crypto_assets=BN,
-                              hot_wallet_share=0.1))
+    rows = vatp(hk_rows(hk_profile(name="dealer", services="custody;exchange_fiat;exchange_crypto",
+                                   client_crypto_assets=BN, hot_wallet_share=0.1),
+                        hk_profile(name="platform", services="trading_platform", client_crypto_assets=BN,
+                                   hot_wallet_share=0.1)))
     assert rows.loc["dealer", "amount"].isna().all()
     assert rows.loc["dealer", "reason"].str.startswith("not in scope: ").all()
     assert rows.loc["dealer", "reason"].str.contains("trading_platform").all()
@@ -299,3 +305,64 @@ def test_cover_between_half_and_all_and_never_falls_as_hot_share_rises(v, h1, h2
     # the shortfall never exceeds the hot part itself
     assert s_hi <= hi * v * (1 + 1e-12)
     assert not math.isnan(c_lo)
+
+
+# --- planned dealer and custodian regimes (hk.va_dealer_custodian, proposed †; rulebook Update) ----------------
+
+def test_an_otc_dealer_gets_no_cover_amount_and_a_proposed_capital_row():
+    # issue 15: exchange services, no platform → the VATP cover is not in scope; planned dealer capital ≈ HK$5m
+    rows = hk_rows(hk_profile(name="otc", services="exchange_fiat;exchange_crypto", client_crypto_assets=BN,
+                              hot_wallet_share=0.1))
+    cover = rows.loc[("otc", "compensation_cover")]
+    assert math.isnan(cover["amount"]) and cover["reason"].startswith("not in scope: hk.sfc_vatp")
+    cap = rows.loc[("otc", "planned_paid_up_capital")]
+    assert cap["amount"] == 5 * M  # dealer minimum, about HK$5m
+    assert (cap["regime"], cap["status"], cap["category"]) == ("hk.va_dealer_custodian", "proposed", "capital")
+    assert cap["citation"].endswith(" †")  # proposed † in the rulebook (secondary sources)
+    assert cap["basis"] == "paid-up share capital ≥ HKD 5,000,000 [dealer] = HKD 5,000,000"
+
+
+def test_a_custodian_gets_ten_million_and_a_firm_that_is_both_the_higher():
+    rows = hk_rows(hk_profile(name="cust", services="custody"),
+                   hk_profile(name="both", services="custody;execution"),
+                   hk_profile(name="adviser", services="advice"))
+    assert rows.loc[("cust", "planned_paid_up_capital"), "amount"] == 10 * M  # custodian, about HK$10m
+    both = rows.loc[("both", "planned_paid_up_capital")]
+    assert both["amount"] == max(5 * M, 10 * M)  # the higher of dealer HK$5m and custodian HK$10m
+    assert "the higher of the dealer and custodian minimums" in both["basis"]
+    adviser = rows.loc[("adviser", "planned_paid_up_capital")]
+    assert math.isnan(adviser["amount"]) and adviser["reason"].startswith("not in scope: hk.va_dealer_custodian")
+
+
+def test_a_platform_operator_is_left_to_the_vatp_rules():
+    rows = hk_rows(hk_profile(name="platform"))  # platform + exchange + custody
+    row = rows.loc[("platform", "planned_paid_up_capital")]
+    assert math.isnan(row["amount"])
+    assert row["reason"].startswith("not in scope: hk.va_dealer_custodian") and "hk.sfc_vatp" in row["reason"]
+    assert rows.loc[("platform", "paid_up_capital"), "amount"] == 5 * M  # VATP para 6.2 instead
+
+
+def test_the_planned_regime_is_a_proposal_with_its_own_id_and_dates():
+    regime = {r.id: r for r in HK.regimes}["hk.va_dealer_custodian"]
+    assert (regime.status, regime.in_force_from, regime.facts_as_of.isoformat()) == ("proposed", None, "2025-12-24")
+    assert {s.id for s in HK.obligations if s.regime == "hk.sfc_vatp"} == {
+        "compensation_cover", "paid_up_capital", "liquid_capital", "liquid_assets_opex", "client_fiat_segregation",
+        "cold_storage_shortfall"}  # the fixed ids of hk.sfc_vatp are unchanged
+    only = hk_result(hk_profile(name="otc", services="exchange_fiat"), in_force_only=True).obligations
+    assert "hk.va_dealer_custodian" not in set(only["regime"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(services=st.sets(st.sampled_from(["custody", "exchange_fiat", "exchange_crypto", "execution",
+                                         "reception_transmission", "advice", "transfer"]), min_size=1))
+def test_planned_capital_is_never_below_the_higher_minimum_of_the_roles_held(services):
+    rows = hk_rows(hk_profile(name="p", services=";".join(sorted(services))))
+    amount = rows.loc[("p", "planned_paid_up_capital"), "amount"]
+    dealer = bool(services & {"exchange_fiat", "exchange_crypto", "execution", "reception_transmission"})
+    custodian = "custody" in services
+    if dealer or custodian:
+        assert amount >= max(5 * M if dealer else 0, 10 * M if custodian else 0)
+        if dealer and custodian:
+            assert amount >= max(5 * M, 10 * M)
+    else:
+        assert math.isnan(amount)

@@ -539,3 +539,11 @@ def test_fiea_analogue_depends_on_the_peak_volume_alone(volume, peak_extra, asse
     # unchanged by client assets, hot share or incidents; linear in the peak volume
     assert r.loc["b", "fiea_analogue"] == r.loc["a", "fiea_analogue"] == pytest.approx(0.00008 * peak)
     assert r.loc["c", "fiea_analogue"] == pytest.approx(k * r.loc["a", "fiea_analogue"], rel=1e-9, abs=1e-6)
+
+
+def test_note_no_compensation_scheme_covers_crypto_in_japan():
+    result = compare([make_profile(name="x", currency="JPY")], jurisdictions=["JP"], as_of=AS_OF)
+    notes = [w["message"] for w in result.warnings if w["jurisdiction"] == "JP" and w["profile"] == ""]
+    (note,) = [m for m in notes if "compensation scheme" in m]
+    assert note.startswith("no public compensation scheme covers crypto-assets in Japan")
+    assert "JPY 10,000,000 each" in note  # the JIPF covers securities customers up to JPY 10 m

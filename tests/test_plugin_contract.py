@@ -79,7 +79,7 @@ def test_every_spec_parameter_is_in_the_parameter_file_with_status_and_citation(
             assert pid in params, f"{spec.id}: {pid}"
     for pid in params.ids():
         for v in params.history(pid).values:
-            assert v.status in ("in_force", "guidance", "proposed", "reported", "assumed")
+            assert v.status in ("in_force", "guidance", "enacted", "proposed", "reported", "assumed")
             assert v.citation.strip(), pid
 
 

@@ -43,7 +43,7 @@ def test_cli_json_lines_up_all_seven_for_every_profile():
         assert set(COLUMNS) <= set(row)
         assert row["category"] in CATEGORIES
         assert set(row["funding_forms"]) <= set(FUNDING_FORMS)
-        assert row["status"] in ("in_force", "guidance", "proposed", "assumed")
+        assert row["status"] in ("in_force", "guidance", "enacted", "proposed", "assumed")
         if row["amount"] is None:
             assert row["reason"]
         else:
@@ -51,8 +51,9 @@ def test_cli_json_lines_up_all_seven_for_every_profile():
             assert row["citation"] and row["basis"]
     for code, ccy in NEW.items():
         assert {row["currency"] for row in rows if row["jurisdiction"] == code} == {ccy}
-    # the UK proposal is flagged as a what-if
-    assert any(w["jurisdiction"] == "UK" and "what-if" in w["message"] for w in doc["warnings"])
+    # the UK's final rules apply later: flagged as upcoming, with the start date
+    assert any(w["jurisdiction"] == "UK" and "enacted" in w["message"] and "2027-10-25" in w["message"]
+               for w in doc["warnings"])
 
 
 def test_cli_table_has_a_column_per_market(tmp_path):

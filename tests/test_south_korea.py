@@ -109,14 +109,18 @@ def test_scope_vasps_only_and_assumed_mapping():
                    krw(name="dealer", services="exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.1),
                    krw(name="exchange", services="trading_platform;exchange_fiat", client_crypto_assets=TN))
     adviser = rows.loc["adviser"]
-    assert adviser["amount"].isna().all() and len(adviser) == 4
+    assert adviser["amount"].isna().all() and len(adviser) == 5  # 4 rows of the Act, 1 of the bank guideline
+    adviser = adviser.drop(index="bank_guideline_reserve")
     for reason in adviser["reason"]:
         assert reason.startswith("not in scope: kr.vaupa applies to virtual asset service providers")
         assert "would apply with services custody, trading_platform, exchange_fiat" in reason
-    # a dealer exchanging virtual assets for won is a VASP only under the assumed mapping: every row assumed
+    # a dealer exchanging virtual assets for won is a VASP (and runs a KRW market) only under the assumed
+    # mappings: every row assumed
     assert (rows.loc["dealer", "status"] == "assumed").all()
     assert rows.loc[("dealer", "hot_wallet_cover"), "amount"] == pytest.approx(5 * BN)  # max(3 bn, 0.05 × 0.1 × 1 tn)
-    assert (rows.loc["exchange", "status"] == "in_force").all()  # an exchange is named by the rulebook():
+    exchange = rows.loc["exchange", "status"]
+    assert (exchange.drop(index="bank_guideline_reserve") == "in_force").all()  # the Act names exchanges
+    assert exchange["bank_guideline_reserve"] == "guidance"  # a banks' guideline, not the Act
     rows = kr_rows(krw(name="p", services="custody;exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.10))
     assert rows.loc[("p", "hot_wallet_cover"), "basis"] == (
         "max(KRW 3,000,000,000 [KRW-market floor], 0.05 × KRW 100,000,000,000 hot) = KRW 5,000,000,000")
@@ -159,9 +163,12 @@ def test_usd_profile_is_converted_into_krw():
 
 def test_before_the_act_applies_rows_are_blank_with_reason():
     rows = kr_rows(krw(name="p", client_crypto_assets=TN, hot_wallet_share=0.3), as_of="2024-07-18")
-    assert rows["amount"].isna().all()
-    assert rows["reason"].str.contains("applies from 2024-07-19").all()
-    assert len(kr_rows(krw(name="p"), as_of="2024-07-19")["amount"].dropna()) == 4
+    act = rows.drop(index=("p", "bank_guideline_reserve"))
+    assert act["amount"].isna().all()
+    assert act["reason"].str.contains("applies from 2024-07-19").all()
+    # the banks' guideline (from 2023-09) already applies: floor KRW 3 bn, as client_fiat is 0
+    assert rows.loc[("p", "bank_guideline_reserve"), "amount"] == 3 * BN
+    assert len(kr_rows(krw(name="p"), as_of="2024-07-19")["amount"].dropna()) == 5
 
 
 def test_spec_fields_for_costs_and_stress():
@@ -176,7 +183,9 @@ def test_spec_fields_for_costs_and_stress():
     assert params.at("kr_hot_cover_combination", AS_OF).status == "assumed"
     assert "†" in params.at("kr_cold_min_share", AS_OF).note
     flagged = {"kr_cold_min_share", "kr_hot_cover_ratio", "kr_hot_cover_floor_krw_market",
-               "kr_hot_cover_floor_coin_market_custody", "kr_in_kind_holding"}  # in_force † in rulebook §1.2
+               "kr_hot_cover_floor_coin_market_custody", "kr_in_kind_holding",  # in_force † in rulebook §1.2
+               "kr_bank_guideline_reserve_rate", "kr_bank_guideline_reserve_floor",
+               "kr_bank_guideline_reserve_cap"}  # guidance † (added rows of §1.2)
     assert {pid for pid in params.ids() if params.latest(pid).unverified} == flagged
 
 
@@ -200,10 +209,71 @@ def test_more_client_assets_never_lower_cover_and_amounts_never_negative(svc, as
     base = krw(name="base", services=svc, client_crypto_assets=assets, hot_wallet_share=hot)
     bigger = dict(base, name="bigger", client_crypto_assets=assets + more)
     rows = kr_rows(base, bigger)
-    assert (rows["amount"] >= 0).all()
+    assert (rows["amount"].dropna() >= 0).all()
+    assert rows["amount"].isna().sum() == rows["reason"].astype(bool).sum()  # no amount only with a reason
     for ob in ("hot_wallet_cover", "cold_storage_shortfall", "client_crypto_in_kind"):
         assert rows.loc[("bigger", ob), "amount"] >= rows.loc[("base", ob), "amount"]
     a = rows.loc[("base", "hot_wallet_cover"), "amount"]
     assert a >= 0.05 * hot * assets * (1 - 1e-12)  # never below 5 % of the hot-wallet value
     assert rows.loc[("base", "cold_storage_shortfall"), "amount"] <= assets * (1 + 1e-12)
     assert not math.isnan(a)
+
+
+# --- the banks' guideline on real-name accounts: hacking-compensation reserve (guidance †) -------------------
+
+@pytest.mark.parametrize(
+    "deposits, expected",
+    [
+        (50 * BN, 0.3 * 50 * BN),  # 0.3 × KRW 50 bn = KRW 15 bn, between the 3 bn floor and the 20 bn cap
+        (100 * BN, 20 * BN),       # 0.3 × KRW 100 bn = KRW 30 bn, capped at KRW 20 bn
+        (5 * BN, 3 * BN),          # 0.3 × KRW 5 bn = KRW 1.5 bn, raised to the KRW 3 bn floor
+    ],
+)
+def test_bank_guideline_reserve_for_a_krw_market(deposits, expected):
+    rows = kr_rows(krw(name="x", services="trading_platform;exchange_fiat", client_fiat=deposits),
+                   fiat_markets="KRW")
+    row = rows.loc[("x", "bank_guideline_reserve")]
+    assert row["amount"] == pytest.approx(expected)
+    assert (row["regime"], row["status"], row["category"]) == ("kr.bank_guideline", "guidance", "loss_cover")
+    assert row["citation"].endswith(" †")
+    assert "client_fiat as proxy" in row["basis"] and "daily average user deposits" in row["basis"]
+
+
+def test_bank_guideline_reserve_basis_and_who_is_out_of_scope():
+    rows = kr_rows(krw(name="x", services="trading_platform", client_fiat=50 * BN), fiat_markets="KRW")
+    assert rows.loc[("x", "bank_guideline_reserve"), "basis"] == (
+        "min(KRW 20,000,000,000 [cap], max(KRW 3,000,000,000 [floor], 0.3 × KRW 50,000,000,000 [daily average "
+        "user deposits: client_fiat as proxy])) = KRW 15,000,000,000")
+    out = kr_rows(krw(name="usd_market", services="trading_platform", client_fiat=50 * BN), fiat_markets="USD")
+    row = out.loc[("usd_market", "bank_guideline_reserve")]
+    assert math.isnan(row["amount"])
+    assert row["reason"].startswith("not in scope: kr.bank_guideline") and "a fiat market in KRW" in row["reason"]
+
+
+def test_bank_guideline_reserve_counts_as_cover_for_customer_losses():
+    spec = KR.spec("bank_guideline_reserve")
+    assert (spec.absorbs, spec.ring_fenced, spec.category) == ("any", True, "loss_cover")
+
+
+@settings(max_examples=60, deadline=None)
+@given(deposits=st.floats(min_value=0, max_value=1e15, allow_nan=False))
+def test_bank_guideline_reserve_stays_within_floor_and_cap(deposits):
+    rows = kr_rows(krw(name="x", services="trading_platform", client_fiat=deposits), fiat_markets="KRW")
+    amount = rows.loc[("x", "bank_guideline_reserve"), "amount"]
+    assert 3 * BN <= amount <= 20 * BN
+    assert amount == pytest.approx(min(20 * BN, max(3 * BN, 0.3 * deposits)))
+
+
+def test_stress_counts_the_bank_reserve_as_cover_beside_the_hot_wallet_cover():
+    from comparisons.stress import stress
+
+    p = krw(name="kx", services="trading_platform;custody", fiat_markets="KRW", client_fiat=50 * BN,
+            client_crypto_assets=TN, hot_wallet_share=0.1)
+    result = compare([p], jurisdictions=["KR"], as_of=AS_OF, currency="KRW", fx=FX)
+    t = stress(result, hot_loss=0.5).table.set_index("regime")
+    # loss 0.5 × 0.1 × KRW 1 tn = KRW 50 bn; hot-wallet cover max(3 bn, 0.05 × 100 bn) = 5 bn; bank reserve
+    # 0.3 × 50 bn = 15 bn; together 20 bn
+    assert t.loc["kr.vaupa", "covered_local"] == pytest.approx(5 * BN)
+    assert t.loc["kr.bank_guideline", "covered_local"] == pytest.approx(0.3 * 50 * BN)
+    assert t.loc["all", "covered_local"] == pytest.approx(5 * BN + 15 * BN)
+    assert t.loc["all", "customer_loss_local"] == pytest.approx(0.5 * 0.1 * TN)

@@ -1,5 +1,8 @@
-"""United Kingdom (FCA proposals CP25/15, CP25/42): worked examples computed by hand from the proposed
-own funds requirement max(PMR, FOR, KFR) and basic liquid assets (rulebook other_jurisdictions.md §4)."""
+"""United Kingdom (FCA final rules PS26/12 under SI 2026/102, applying from 2027-10-25; proposals CP25/15, CP25/42
+where the final text was not read): worked examples computed by hand from the own funds requirement
+max(PMR, FOR, KFR) and basic liquid assets (rulebook other_jurisdictions.md §4.0, §4.2). Before 2027-10-25 the
+regime is upcoming: rows are evaluated with the values of its start and labelled enacted where a final value
+decides them."""
 from __future__ import annotations
 
 import pytest
@@ -32,11 +35,12 @@ def uk_rows(*profiles, **kw):
     "services, overheads, assets, expected, status",
     [
         # custodian: max(PMR 150,000, FOR 0.25 × 400,000 = 100,000, KFR 0.0004 × 100 m = 40,000) = 150,000
-        ("custody", 400_000, 100_000_000, 150_000, "proposed"),
+        # (the custody PMR is final: CRYPTOPRU 4.2.1R, enacted †)
+        ("custody", 400_000, 100_000_000, 150_000, "enacted"),
         # custodian: max(150,000, 0.25 × 2,000,000 = 500,000, 40,000) = 500,000 (FOR binds)
         ("custody", 2_000_000, 100_000_000, 500_000, "proposed"),
-        # custodian: max(150,000, 0, 0.0004 × 1,000,000,000 = 400,000) = 400,000 (reported K-factor → assumed)
-        ("custody", 0, 1_000_000_000, 400_000, "assumed"),
+        # custodian: max(150,000, 0, 0.0004 × 1,000,000,000 = 400,000) = 400,000 (final K-factor → enacted)
+        ("custody", 0, 1_000_000_000, 400_000, "enacted"),
         # agency broker: PMR 75,000 (bottom of the CP25/42 range)
         ("execution", 0, 0, 75_000, "proposed"),
         # trading platform: PMR unknown, GBP 750,000 assumed
@@ -81,13 +85,40 @@ def test_basic_liquid_assets_is_a_third_of_the_for():
     assert (row["category"], row["status"]) == ("liquidity", "proposed")
 
 
-def test_proposal_is_a_what_if_on_any_date_and_left_out_in_force_only():
-    early = compare([gbp(name="p", services="custody")], jurisdictions=["UK"], as_of="2020-01-01", fx=FX)
-    assert early.obligations.set_index("obligation").loc["own_funds_requirement", "amount"] == 150_000
-    notes = [w["message"] for w in early.warnings if w["jurisdiction"] == "UK"]
-    assert any("what-if" in m and "2026-09" in m for m in notes)
+def test_a_custodian_of_2_bn_compared_before_the_start_gets_the_k_factor_labelled_enacted():
+    """Issue 15's worked case: safeguarding GBP 2 bn with GBP 2 m of fixed overheads, on 2026-12-03."""
+    result = compare([gbp(name="c", services="custody", fixed_overheads=2_000_000, client_crypto_assets=2e9)],
+                     jurisdictions=["UK"], currency="GBP", as_of="2026-12-03", fx=FX)
+    row = result.obligations.set_index("obligation").loc["own_funds_requirement"]
+    k, minimum, fixed = 0.0004 * 2e9, 150_000, 0.25 * 2_000_000  # 800,000 > 150,000 and > 500,000
+    assert row["amount"] == pytest.approx(k) == pytest.approx(800_000)
+    assert k > minimum and k > fixed
+    assert row["basis"] == ("max(PMR GBP 150,000, 0.25 × GBP 2,000,000 FO, 0.0004 × GBP 2,000,000,000 client "
+                            "cryptoassets) = GBP 800,000")
+    assert row["status"] == "enacted"  # the regime applies later; the binding K-factor is a final value
+    assert row["citation"].endswith(" †")  # CRYPTOPRU 4.5.1R read through a secondary copy
+    notes = [w["message"] for w in result.warnings if w["jurisdiction"] == "UK"]
+    assert any("enacted" in m and "2027-10-25" in m for m in notes)
+    # the basic liquid assets rest on a value whose final text was not read: proposed
+    assert result.obligations.set_index("obligation").loc["basic_liquid_assets", "status"] == "proposed"
+
+
+def test_from_its_start_the_regime_counts_as_in_force_and_is_left_out_in_force_only_before():
+    late = compare([gbp(name="p", services="custody", client_crypto_assets=1e9)], jurisdictions=["UK"],
+                   currency="GBP", as_of="2027-10-25", fx=FX)
+    row = late.obligations.set_index("obligation").loc["own_funds_requirement"]
+    assert row["amount"] == pytest.approx(0.0004 * 1e9)  # 0.04 % × GBP 1 bn = GBP 400,000 > GBP 150,000
+    assert row["status"] == "in_force"
+    assert not [w for w in late.warnings if w["jurisdiction"] == "UK" and "upcoming" in w["message"]]
     only = compare([gbp(name="p")], jurisdictions=["UK"], as_of=AS_OF, fx=FX, in_force_only=True)
     assert only.obligations.empty
+
+
+def test_before_the_start_the_final_values_are_read_not_the_proposals():
+    # on 2020-01-01 the regime is upcoming: the custody PMR read is the final one of 2027-10-25 (enacted †)
+    early = compare([gbp(name="p", services="custody")], jurisdictions=["UK"], as_of="2020-01-01", fx=FX)
+    row = early.obligations.set_index("obligation").loc["own_funds_requirement"]
+    assert (row["amount"], row["status"]) == (150_000, "enacted")
 
 
 def test_spec_fields():
@@ -95,9 +126,14 @@ def test_spec_fields():
     assert (ofr.absorbs, ofr.ring_fenced) == ("any", False)  # like MiCA's safeguards: not ring-fenced for clients
     assert UK.spec("basic_liquid_assets").overlap_group == ofr.overlap_group == "uk.prudential"
     params = UK.parameters()
-    assert params.latest("uk_kfactor_custody").status == "reported"
+    assert params.latest("uk_kfactor_custody").status == "enacted"
+    assert params.latest("uk_kfactor_custody").unverified  # enacted † in the rulebook
+    assert params.latest("uk_pmr_custodian").effective_from.isoformat() == "2027-10-25"
     assert params.latest("uk_pmr_trading_platform").status == "assumed"
-    assert UK.regimes[0].status == "proposed"
+    assert params.latest("uk_for_multiplier").status == "proposed"  # final text not read
+    regime = UK.regimes[0]
+    assert (regime.status, regime.in_force_from.isoformat()) == ("enacted", "2027-10-25")
+    assert "SI 2026/102" in regime.citation and regime.facts_as_of.isoformat() == "2026-06-30"
 
 
 @pytest.mark.parametrize("service", ["advice", "portfolio_management", "transfer"])

@@ -10,12 +10,32 @@ from rich.table import Table
 from .app import OutputOpt, app, console_err, emit, to_file
 
 
+def start_text(r: dict) -> str:
+    """When a regime applies: a proposal's assumed start, an enacted regime's start, an in-force one's."""
+    if r["status"] == "proposed":
+        return "what-if; assumed start " + (r["start_note"] or str(r["in_force_from"] or "unknown"))
+    if r["status"] == "enacted":
+        return f"applies from {r['in_force_from']}" + (f" ({r['start_note']})" if r["start_note"] else "")
+    return f"from {r['in_force_from']}"
+
+
+def scope_text(sc: dict | None) -> str:
+    """Who the regime reaches: the services in, those in by assumption, a fiat-market condition."""
+    if not sc:
+        return "every profile"
+    text = ", ".join(sc["services"]) or "every profile"
+    if sc["fiat_markets"]:
+        text += " with a fiat market in " + " or ".join(sc["fiat_markets"])
+    return text + (f"; assumed: {', '.join(sc['assumed_services'])}" if sc["assumed_services"] else "")
+
+
 @app.command("jurisdictions")
 def jurisdictions_command(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON"),
     output: Optional[Path] = OutputOpt,
 ) -> None:
-    """List installed jurisdictions, their regimes and the dates of their parameters."""
+    """List installed jurisdictions: each regime's status, start, scope and the date of its newest fact, and the
+    dates of their parameters."""
     import json
 
     from jurisdictions.framework import discover
@@ -39,15 +59,14 @@ def jurisdictions_command(
         emit(json.dumps({"jurisdictions": infos, "errors": dict(reg.errors)}, indent=2), output)
         return
     t = Table(title="Installed jurisdictions", title_justify="left", show_lines=True)
-    for c in ("code", "name", "currency", "regimes (status, from)", "parameters"):
+    for c in ("market", "regime", "status", "start", "scope", "facts as of", "parameters"):
         t.add_column(c)
     for info in infos:
-        regimes = "\n".join(
-            f"{r['id']} ({r['status']}, {'what-if; assumed start ' + (r['start_note'] or str(r['in_force_from'])) if r['status'] == 'proposed' else 'from ' + str(r['in_force_from'])})"
-            for r in info["regimes"]
-        )
-        t.add_row(info["code"], info["name"], info["currency"], regimes,
-                  f"{info['parameters']} ({info['parameter_dates']})")
+        market = f"{info['code']} {info['name']} ({info['currency']})"
+        params = f"{info['parameters']} ({info['parameter_dates']})"
+        for i, r in enumerate(info["regimes"]):
+            t.add_row(market if i == 0 else "", r["id"], r["status"], start_text(r), scope_text(r.get("scope")),
+                      r.get("facts_as_of") or "n/k", params if i == 0 else "")
     with to_file(output) as con:
         con.print(t)
     for name, err in reg.errors.items():

@@ -18,7 +18,7 @@ REGIME = Regime(
     in_force_from=dt.date(2024, 12, 30), citation="Regulation (EU) 2023/1114, Title V",
     scope=Scope(services=rules.CASP_SERVICES,
                 describe="crypto-asset service providers (any crypto-asset service of MiCA Art. 3(1)(16))"),
-    facts_as_of=dt.date(2024, 12, 30),
+    facts_as_of=dt.date(2026, 2, 18),  # ESMA Q&A 2349 (fixed overheads), answered 2026-02-18
 )
 
 
@@ -49,11 +49,19 @@ class EUMiCA(Jurisdiction):
         Check("eu.mica", rules.significant_casp,
               "significant CASP: {users:num} active users ≥ {threshold:num}; notification and information duties "
               "towards ESMA apply, no extra capital", "MiCA Art. 85(1)"),
+        Check("eu.mica", rules.no_compensation_scheme, "no compensation or guarantee scheme covers crypto-assets in "
+              "the EU ({cite}; {status}): client losses beyond what the firm itself pays are not compensated",
+              level="note"),
+        Check("eu.mica", rules.custody_liability_remedy, "the EU customer's remedy for crypto-assets lost in custody "
+              "is the CASP's liability ({cite}; {status}): up to the {cap}, for incidents attributable to the "
+              "firm; a claim on the firm, not a fund", level="note"),
     )
     modelled = (
         "Art. 67 prudential safeguards: Annex IV class minimum vs 25 % of fixed overheads",
         "Art. 70(3) safeguarding of client funds",
         "Art. 85 significant-CASP threshold (warning; no extra capital)",
+        "notes: no compensation scheme covers crypto-assets; Art. 75(8) custody liability (up to the market value "
+        "lost) as the customer's remedy",
         "scope: any of the ten crypto-asset services (Art. 3(1)(16)); class by Annex IV",
     )
     not_modelled = (

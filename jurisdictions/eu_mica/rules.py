@@ -21,6 +21,10 @@ def prudential_safeguards(p, q):
     capital of the CASP's Annex IV class (EUR 50,000, 125,000 or 150,000) and (b) one quarter of the fixed
     overheads of the preceding year (projected in the first year, Art. 67(2); as Art. 67(3) defines them); met
     by CET1 own funds, an Art. 67(5)-(6) insurance policy or a combination (Art. 67(4)).
+    Fixed overheads: ESMA Q&A 2349 (answered 2026-02-18, guidance †) reads Art. 67(3) as all expenses, fixed and
+    variable, of the most recent audited statements, less only the exhaustive (a)-(d) list (profit-dependent
+    bonuses, profit shares, discretionary variable pay, non-recurring expenses): taxes, brokerage, CCP fees,
+    client interest and depreciation stay in (the profile's fixed_overheads is taken as so computed).
     Class: Annex IV's class 2 is "class 1 services plus" custody or exchange, class 3 "class 2 services plus" a
     trading platform; ESMA Q&A 2343 (guidance) takes the highest class among the services, the lower ones need
     not be offered. Where the minimum binds and only the Q&A places the firm in its class, the Q&A decides too."""
@@ -48,3 +52,19 @@ def significant_casp(p, q):
     (notification and information duties towards ESMA, no own-funds requirement)."""
     threshold = q("eu_significant_casp_threshold")
     return p.active_users >= threshold, dict(users=p.active_users, threshold=threshold)
+
+
+def no_compensation_scheme(p, q):
+    """MiCA sets up no compensation or guarantee scheme for crypto-assets, and the investor-compensation schemes
+    of Directive 97/9/EC do not reach them (Joint ESAs warning of 6 Oct 2025). A note about the market as a whole."""
+    scheme = q.value("eu_crypto_compensation_scheme")
+    return scheme.number() == 0, dict(cite=scheme.citation, status=scheme.status)
+
+
+def custody_liability_remedy(p, q):
+    """MiCA Art. 75(8): a CASP providing custody is liable to its clients for the loss of crypto-assets from an
+    incident attributable to it, up to the market value of the lost crypto-asset at the time of the loss (not
+    for events independent of its service). The EU customer's remedy: a claim on the firm, not a fund. A note
+    about the market as a whole."""
+    cap = q.value("eu_custody_liability_cap")
+    return True, dict(cap=str(cap.value), cite=cap.citation, status=cap.status + (" †" if cap.unverified else ""))

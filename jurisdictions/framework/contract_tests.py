@@ -310,7 +310,8 @@ def check_assess(j: Any, profiles: pd.DataFrame, as_of: dt.date,
 
 def check_before_start(j: Any, profiles: pd.DataFrame) -> list[str]:
     """The day before an in-force regime starts, its rows are blank with a reason (or the read of a parameter
-    raises ParameterError): never a silent number."""
+    raises ParameterError): never a silent number. An enacted regime is evaluated before its start instead, and
+    its rows are labelled ``enacted`` (upcoming)."""
     problems: list[str] = []
     for r in j.regimes:
         if r.status == "proposed" or r.in_force_from is None:
@@ -330,6 +331,11 @@ def check_before_start(j: Any, profiles: pd.DataFrame) -> list[str]:
         if len(sub) == 0:
             problems.append(f"assess on {day}, before {r.id} applies, gave no rows for it "
                             "(expected NaN rows with a reason, as `not_applicable` gives)")
+            continue
+        if r.status == "enacted":
+            if sub["status"].isin(["in_force", "guidance"]).any():
+                problems.append(f"assess on {day}, before the enacted {r.id} applies ({r.in_force_from}), gave "
+                                f"rows labelled as applying (expected enacted, upcoming, or worse)")
             continue
         amounts = pd.to_numeric(sub["amount"], errors="coerce")
         if amounts.notna().any():

@@ -364,7 +364,7 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
                                               basis="", reason=reason))
                 pieces.append(Piece(spec, sc, n, np.full(n, np.nan), None, NOT_APPLICABLE_BASIS))
                 continue
-            q = Reader(params, as_of, what_if, sc or None, n)
+            q = Reader(params, regime.read_date(as_of), what_if, sc or None, n)
             amount, terms = _rule_result(spec, p, q)
             rank = np.full(n, base, dtype=np.int8)
             dagger = np.zeros(n, dtype=bool)
@@ -432,7 +432,7 @@ def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
     out: list = []
     for check in j.checks:
         regime = regimes[check.regime]
-        q = Reader(params, as_of, regime.is_proposal or regime.upcoming(as_of), None, p.n)
+        q = Reader(params, regime.read_date(as_of), regime.is_proposal or regime.upcoming(as_of), None, p.n)
         try:
             flagged, terms = check.rule(p, q)
         except ParameterError:  # a check whose parameter has no value yet on the date: nothing to note

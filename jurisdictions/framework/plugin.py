@@ -85,6 +85,11 @@ class Regime:
         """An enacted regime whose start is after ``as_of``: evaluated and labelled ``enacted``."""
         return self.status == "enacted" and self.in_force_from is not None and as_of < self.in_force_from
 
+    def read_date(self, as_of: dt.date) -> dt.date:
+        """The date its parameters are read on: an upcoming enacted regime is shown as it will apply, so it reads
+        the values of its start date (the final rules, not the proposals they replace); otherwise ``as_of``."""
+        return self.in_force_from if self.upcoming(as_of) else as_of
+
     def status_on(self, as_of: dt.date) -> str:
         """The regime's part of a row's status on ``as_of`` (an enacted regime counts as in force once it
         applies)."""

@@ -16,17 +16,29 @@ from . import rules
 
 #: Who the VATP Guidelines reach (rulebook §1 and its October 2026 update): a firm that operates a centralised
 #: virtual asset trading platform, licensed under AMLO Part 5B (and SFO Types 1/7). A dealer or a custodian
-#: without a platform falls under the planned dealer and custodian regimes (proposed †, not modelled), not
-#: under these Guidelines: the rulebook states the mapping, so no service is assumed.
+#: without a platform falls under the planned dealer and custodian regimes (proposed †, ``hk.va_dealer_custodian``
+#: below), not under these Guidelines: the rulebook states the mapping, so no service is assumed.
 REGIME = Regime(
     id="hk.sfc_vatp", name="SFC Guidelines for Virtual Asset Trading Platform Operators", status="in_force",
     in_force_from=dt.date(2023, 6, 1),
     citation="AMLO (Cap. 615) Part 5B; SFO Type 1/7; SFC VATP Guidelines (June 2023)",
     scope=Scope(services=("trading_platform",), describe="operators of a virtual asset trading platform (AMLO "
-                "Part 5B; a dealer or custodian that is not a virtual asset trading platform: planned regimes, not "
-                "modelled)"),
+                "Part 5B; a dealer or custodian that is not a virtual asset trading platform: the planned regimes, "
+                "hk.va_dealer_custodian)"),
     # rulebook update: no change to paras 10.22 or 10.6(c) found to October 2026
     facts_as_of=dt.date(2026, 10, 31),
+)
+#: The planned dealer and custodian regimes (rulebook hong_kong.md, Update): consultation conclusions of
+#: 2025-12-24, a bill promised within 2026, passage not found. Their own id: the ids of hk.sfc_vatp are fixed.
+DEALER_CUSTODIAN = Regime(
+    id="hk.va_dealer_custodian", name="Planned licensing regimes for virtual-asset dealers and custodians",
+    status="proposed", in_force_from=None,
+    citation="FSTB/SFC consultation conclusions on VA dealing and custodian services (24 Dec 2025)",
+    start_note="bill promised within 2026; passage not found (rulebook update to October 2026)",
+    scope=Scope(services=rules.DEALER_SERVICES + rules.CUSTODIAN_SERVICES,
+                describe="virtual-asset dealers (OTC exchange, execution, reception and transmission) and "
+                         "custodians (custody) that do not operate a trading platform"),
+    facts_as_of=dt.date(2025, 12, 24),
 )
 COLD_STORAGE = "VATP Guidelines para 10.6(c)"
 FINANCIAL_RESOURCES = "hk.financial_resources"  # paid-up capital, liquid capital, 12 months' liquid assets
@@ -35,9 +47,9 @@ OWN_FUNDS = ("own_funds",)
 
 class HongKong(Jurisdiction):
     code = "HK"
-    name = "Hong Kong (SFC virtual asset trading platforms)"
+    name = "Hong Kong (SFC virtual asset trading platforms; planned dealer and custodian regimes)"
     currency = "HKD"
-    regimes = (REGIME,)
+    regimes = (REGIME, DEALER_CUSTODIAN)
     reads = ("services", "client_crypto_assets", "hot_wallet_share", "client_fiat", "annual_operating_expenses",
              "adjusted_liabilities")
     parameters_file = Path(__file__).with_name("parameters.yaml")
@@ -82,6 +94,13 @@ class HongKong(Jurisdiction):
             basis="client money {fiat:money} in segregated accounts with an authorized financial institution within "
                   "{days:num} business day = {amount:money}",
         ),
+        ObligationSpec(
+            id="planned_paid_up_capital", regime="hk.va_dealer_custodian", category="capital",
+            funding_forms=OWN_FUNDS, rule=rules.planned_paid_up_capital,
+            citation="FSTB/SFC consultation conclusions on VA dealing and custodian services (24 Dec 2025)",
+            overlap_group="hk.planned_capital",
+            basis="paid-up share capital ≥ {minimum:money} [{role}] = {amount:money}",
+        ),
     )
     checks = (
         Check("hk.sfc_vatp", rules.icf_excludes_virtual_assets, "Hong Kong's Investor Compensation Fund does not "
@@ -99,6 +118,8 @@ class HongKong(Jurisdiction):
         "para 10.11(b) segregation of client money",
         "Investor Compensation Fund: no cover of virtual assets (note; para 9.26(d), Schedule 2(d))",
         "scope: firms operating a trading platform (AMLO Part 5B)",
+        "planned dealer (about HK$5m) and custodian (about HK$10m) paid-up capital for firms without a trading "
+        "platform (proposed †, hk.va_dealer_custodian); a firm that is both takes the higher",
     )
     not_modelled = (
         "whether the 98 % ratio is per asset or in aggregate (unknown; modelled in aggregate)",
@@ -107,8 +128,8 @@ class HongKong(Jurisdiction):
         "margin items in the basic amount; early-warning triggers of para 6.9",
         "valuation basis of the Compensated Amount (the profile's market value is used) and insurers' schedules",
         "the pre-June-2023 SFC terms and conditions; shared-order-book cover (Nov 2025 circular); staked assets",
-        "the planned dealer (about HK$5m) and custodian (about HK$10m) regimes (proposed †): firms without a "
-        "trading platform get blank rows with the reason",
+        "the planned dealer and custodian regimes beyond paid-up capital (liquid capital, custody and conduct "
+        "rules: not in the rulebook)",
     )
 
 

@@ -86,3 +86,29 @@ def icf_excludes_virtual_assets(p, q):
     Compensation Fund does not cover virtual assets. A note about the market as a whole."""
     icf = q.value("hk_icf_cover_va")
     return icf.number() == 0, dict(cite=icf.citation, status=icf.status)
+
+
+#: The planned regimes' services (rulebook hong_kong.md, Update): dealing (OTC exchange, execution, reception and
+#: transmission of orders) and custody.
+DEALER_SERVICES = ("exchange_fiat", "exchange_crypto", "execution", "reception_transmission")
+CUSTODIAN_SERVICES = ("custody",)
+
+
+def planned_paid_up_capital(p, q):
+    """Planned licensing regimes for virtual-asset dealers and custodians (FSTB/SFC consultation conclusions of
+    24 Dec 2025, proposed †; bill promised within 2026): minimum paid-up capital of about HK$5m for a dealer
+    (OTC exchange, execution, reception and transmission, without a trading platform) and about HK$10m for a
+    custodian (custody without a trading platform). A firm that is both takes the higher of the two. A firm
+    operating a trading platform is licensed under the VATP Guidelines (hk.sfc_vatp), not these regimes."""
+    dealer = np.where(p.offers(*DEALER_SERVICES), q.peek("hk_dealer_min_paid_up_capital"), -np.inf)
+    custodian = np.where(p.offers(*CUSTODIAN_SERVICES), q.peek("hk_custodian_min_paid_up_capital"), -np.inf)
+    amount = q.max(("hk_dealer_min_paid_up_capital", dealer), ("hk_custodian_min_paid_up_capital", custodian))
+    platform = p.offers("trading_platform")
+    role = np.where(np.isfinite(dealer) & np.isfinite(custodian),
+                    "dealer and custodian: the higher of the dealer and custodian minimums",
+                    np.where(np.isfinite(custodian), "custodian", "dealer"))
+    return np.where(platform | ~np.isfinite(amount), np.nan, amount), dict(
+        minimum=amount, role=role,
+        reason=np.where(platform, "not in scope: hk.va_dealer_custodian applies to dealers and custodians without "
+                                  "a trading platform; an operator of one is licensed under the VATP Guidelines "
+                                  "(hk.sfc_vatp)", "no dealing or custody service"))

@@ -102,6 +102,9 @@ class Japan(Jurisdiction):
         ),
     )
     checks = (
+        Check("jp.psa", rules.no_compensation_scheme, "no public compensation scheme covers crypto-assets in Japan: "
+              "the Japan Investor Protection Fund covers securities customers up to {limit:money} each, not "
+              "crypto-asset customers ({cite}; {status})", level="note"),
         Check("jp.psa", rules.negative_net_assets, "net assets (own funds) {own:money} are negative: they must not be",
               CAPITAL),
         Check("jp.psa", rules.own_funds_below_paid_in_capital,

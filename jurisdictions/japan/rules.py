@@ -129,3 +129,10 @@ def reserve_basis(terms: dict) -> str:
     if np.isinf(terms["cap"]):
         return inner + " + {c:num} × {incidents:money} = {amount:money} (no cap)"
     return "min({cap:money}, " + inner + ") + {c:num} × {incidents:money} = {amount:money}"
+
+
+def no_compensation_scheme(p, q):
+    """No public compensation scheme covers crypto-assets in Japan: the Japan Investor Protection Fund covers
+    securities customers (up to JPY 10 m each), not crypto-asset customers. A note about the market as a whole."""
+    jipf = q.value("jp_jipf_cover_limit")
+    return True, dict(limit=jipf.number(), cite=jipf.citation, status=jipf.status)

@@ -27,6 +27,18 @@ REGIME = Regime(
     citation="Virtual Asset User Protection Act (promulgated 2023-07-18) and its Enforcement Decree",
     scope=VASP_SCOPE, facts_as_of=dt.date(2024, 7, 19),
 )
+#: The banks' guideline on real-name accounts (rulebook §1.2, added rows): a reserve for hacking losses held at the
+#: partner bank by exchanges running a KRW market. A guideline of the banking sector, not the Act: its own regime.
+BANK_GUIDELINE = Regime(
+    id="kr.bank_guideline", name="Banking-sector guideline on real-name accounts (hacking-compensation reserve)",
+    status="guidance", in_force_from=dt.date(2023, 9, 1),
+    citation="banking-sector guideline on real-name accounts (2023; secondary source, †)",
+    scope=Scope(services=("trading_platform",), assumed_services=("exchange_fiat",), fiat_markets=("KRW",),
+                describe="exchanges running a KRW market (real-name bank accounts)",
+                assumption="the guideline concerns exchanges with real-name KRW accounts; a firm exchanging "
+                           "virtual assets for won without a platform is read as running a KRW market"),
+    facts_as_of=dt.date(2023, 9, 1),
+)
 COLD = "Virtual Asset User Protection Act; Enforcement Decree art. 6"
 HOT = "Virtual Asset User Protection Act; Enforcement Decree (hot-wallet insurance/reserve)"
 FIAT = "Virtual Asset User Protection Act art. 6; Enforcement Decree"
@@ -37,7 +49,7 @@ class SouthKorea(Jurisdiction):
     code = "KR"
     name = "South Korea (Virtual Asset User Protection Act)"
     currency = "KRW"
-    regimes = (REGIME,)
+    regimes = (REGIME, BANK_GUIDELINE)
     reads = ("services", "client_crypto_assets", "hot_wallet_share", "client_fiat")
     parameters_file = Path(__file__).with_name("parameters.yaml")
     obligations = (
@@ -62,6 +74,13 @@ class SouthKorea(Jurisdiction):
             rule=rules.client_crypto_in_kind, citation=IN_KIND,
             basis="users' virtual assets {crypto:money} held 1:1 in kind = {amount:money}",
         ),
+        ObligationSpec(
+            id="bank_guideline_reserve", regime="kr.bank_guideline", category="loss_cover",
+            funding_forms=("own_funds",), rule=rules.bank_guideline_reserve,
+            citation="banking-sector guideline on real-name accounts (2023)", absorbs="any", ring_fenced=True,
+            basis="min({cap:money} [cap], max({floor:money} [floor], {rate:num} × {deposits:money} [daily average "
+                  "user deposits: client_fiat as proxy])) = {amount:money}",
+        ),
     )
     modelled = (
         "80 % cold-wallet minimum (Enforcement Decree art. 6): value to move to cold storage",
@@ -70,6 +89,8 @@ class SouthKorea(Jurisdiction):
         "virtual assets held 1:1 against what is owed to users (in aggregate by value)",
         "scope: exchanges, wallet and custody providers (exchange, brokering, placing and transfer services "
         "assumed to be VASP business); the KRW-market floor for firms with KRW among their fiat markets",
+        "banks' guideline (guidance †): hacking-compensation reserve at the partner bank of 30 % of daily average "
+        "user deposits (client_fiat as proxy), KRW 3bn–20bn, for exchanges with a KRW market",
     )
     not_modelled = (
         "economic value at one-year average KRW prices (the profile's market values are used); monthly vs daily test",
@@ -77,6 +98,8 @@ class SouthKorea(Jurisdiction):
         "source in retained earnings (reported) as a limit on the own-funds form; per-asset in-kind matching",
         "registration capital, ISMS certification and other licensing conditions (no figures in the rulebook)",
         "figures flagged † (decree as pre-announced) are not verified against the final decree (cited with †)",
+        "whether the bank-guideline reserve and the hot-wallet cover reserve may be the same money (not stated: "
+        "counted apart); the post-Upbit-hack proposals of 2025 (no-fault liability, higher fines: proposed)",
     )
 
 

@@ -57,3 +57,13 @@ def client_crypto_in_kind(p, q):
     """Act: the VASP keeps virtual assets of the same type and quantity as it owes users (1:1 per asset;
     modelled in aggregate by value): 1 × users' virtual assets."""
     return q("kr_in_kind_holding") * p.client_crypto_assets, dict(crypto=p.client_crypto_assets)
+
+
+def bank_guideline_reserve(p, q):
+    """Banking-sector guideline on real-name accounts (2023, guidance †): an exchange with a KRW market keeps a
+    hacking-compensation reserve at its partner bank of 30 % of daily average user deposits, at least KRW 3 bn
+    and at most KRW 20 bn: min(KRW 20 bn, max(KRW 3 bn, 0.3 × daily average deposits)). The profile's
+    client_fiat stands for the daily average user deposits (the proxy DESIGN.md names)."""
+    rate, floor, cap = (q(pid) for pid in ("kr_bank_guideline_reserve_rate", "kr_bank_guideline_reserve_floor",
+                                           "kr_bank_guideline_reserve_cap"))
+    return np.clip(rate * p.client_fiat, floor, cap), dict(rate=rate, deposits=p.client_fiat, floor=floor, cap=cap)

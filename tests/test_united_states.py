@@ -272,3 +272,11 @@ def test_plugin_bond_is_states_times_a_bounded_bond(fiat, k):
     rows = us_rows(usd(name="p", client_fiat=fiat, us_states=states))
     amount = rows.loc[("p", "surety_bonds"), "amount"]
     assert k * 100_000 - 1e-6 <= amount <= k * 500_000 + 1e-6
+
+
+def test_a_plan_share_named_for_total_assets_scales_it():
+    group = dict(usd(name="Group"), client_fiat=2e9, own_funds=1e9, total_assets=3e9)
+    r = plan({"name": "t", "as_of": AS_OF.isoformat(), "currency": "USD", "group": group,
+              "markets": [{"jurisdiction": "US", "share": {"default": 0.5, "total_assets": 0.1}}]}, registry=REG)
+    assert r.entities.iloc[0]["total_assets"] == pytest.approx(0.1 * 3e9)  # the named share, not the default
+    assert r.entities.iloc[0]["client_fiat"] == pytest.approx(0.5 * 2e9)

@@ -1,5 +1,5 @@
-"""All seven built-in markets side by side: `xjur compare examples/profiles.yaml -j JP -j EU -j HK -j KR -j SG
--j AE -j UK` through the CLI (typer CliRunner) and through the Python API."""
+"""All built-in markets side by side (the seven first ones and the US): `xjur compare examples/profiles.yaml -j JP
+-j EU -j HK -j KR -j SG -j AE -j UK -j US` through the CLI (typer CliRunner) and through the Python API."""
 from __future__ import annotations
 
 import json
@@ -13,8 +13,8 @@ from comparisons.cli import app
 from jurisdictions.framework import CATEGORIES, COLUMNS, FUNDING_FORMS, discover
 from tests.conftest import AS_OF, EXAMPLES
 
-CODES = ["JP", "EU", "HK", "KR", "SG", "AE", "UK"]
-NEW = {"KR": "KRW", "SG": "SGD", "AE": "AED", "UK": "GBP"}
+CODES = ["JP", "EU", "HK", "KR", "SG", "AE", "UK", "US"]
+NEW = {"KR": "KRW", "SG": "SGD", "AE": "AED", "UK": "GBP", "US": "USD"}
 PROFILES = str(EXAMPLES / "profiles.yaml")
 ARGS = ["compare", PROFILES, *[x for c in CODES for x in ("-j", c)], "--as-of", AS_OF.isoformat()]
 
@@ -43,7 +43,7 @@ def test_cli_json_lines_up_all_seven_for_every_profile():
         assert set(COLUMNS) <= set(row)
         assert row["category"] in CATEGORIES
         assert set(row["funding_forms"]) <= set(FUNDING_FORMS)
-        assert row["status"] in ("in_force", "guidance", "enacted", "proposed", "assumed")
+        assert row["status"] in ("in_force", "guidance", "enacted", "proposed", "assumed")  # enacted: US GENIUS Act
         if row["amount"] is None:
             assert row["reason"]
         else:
@@ -112,7 +112,7 @@ def test_every_spec_is_emitted_and_described(result, code):
     params = result.parameters[code]
     for s in j.obligations:
         assert s.formula and s.citation
-        assert s.insurance_kind in ("hot", "cold", "storage_mix", "prudential", "split")
+        assert s.insurance_kind in ("hot", "cold", "storage_mix", "prudential", "split", "surety")
         assert s.absorbs in ("hot", "any", "")
         for pid in s.parameters:
             assert params.latest(pid).citation

@@ -33,7 +33,8 @@ EQUITY_PREMIUM = "equity_premium"
 LEGACY_COST_OF_CAPITAL = "cost_of_capital"  # before costs.md §5 was revised: one cost of equity for every currency
 #: kept for code that names the old id: it now means the equity premium
 COST_OF_CAPITAL = EQUITY_PREMIUM
-INSURANCE_RATE = {"cold": "insurance_rate_cold", "hot": "insurance_rate_hot", "prudential": "insurance_rate_prudential"}
+INSURANCE_RATE = {"cold": "insurance_rate_cold", "hot": "insurance_rate_hot", "prudential": "insurance_rate_prudential",
+                  "surety": "insurance_rate_surety"}
 GUARANTEE_FEE = "bank_guarantee_fee"
 CAPACITY = "cost_cap_single_insured_max"
 GROUP_CAPACITY = "cost_cap_group_max"

@@ -85,7 +85,7 @@ NO_FUNDING_CATEGORIES = {
 #: Contract 2's storage-cap obligation: the value to move into cold storage
 STORAGE_MOVE = ("cold_storage_shortfall",
                 "a storage move (client assets into cold storage), not funding: its operational cost is not modelled")
-INSURANCE_KINDS = ("prudential", "hot", "cold", "storage_mix", "split")
+INSURANCE_KINDS = ("prudential", "hot", "cold", "storage_mix", "split", "surety")
 NO_COST = "none (no cost)"
 #: per insurance kind, the inputs of its cost that the rulebook marks ``unknown`` (a plug-in may declare
 #: ``cost_unknowns`` on an obligation instead: a tuple of such texts)
@@ -310,7 +310,7 @@ def _insurance_tranches(ctx: _Ctx, kind: _Kind, ins: str, spec: Any) -> tuple[li
     S = len(kind.scenarios)
     inf = np.full(n, np.inf)
     hot_r, cold_r = a.insurance_rate("hot"), a.insurance_rate("cold")
-    if ins in ("prudential", "hot", "cold"):
+    if ins in ("prudential", "hot", "cold", "surety"):
         return ([Tranche("insurance", np.full(n, a.insurance_rate(ins)), inf)],
                 [f"{a.label(INSURANCE_RATE[ins])} on the insured limit"] * S)
     pos = kind.pos

@@ -42,6 +42,7 @@ import pandas as pd
 import yaml
 
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
+from jurisdictions.framework.optional_fields import OPTIONAL_MONEY_FIELDS
 from jurisdictions.framework import input_policy as policy
 
 from jurisdictions.framework import profile_dtype
@@ -52,6 +53,9 @@ from ..tables import categorical_columns, table_by_name, table_csv
 
 #: the fields a market share scales (every money field, and the user count)
 SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)
+#: optional money fields (Contract 1) a share also scales where the group gives them (e.g. the US model's
+#: total assets): the share named for the field, else ``default``, else (one number) that number
+OPTIONAL_SHARE_FIELDS: tuple[str, ...] = tuple(OPTIONAL_MONEY_FIELDS)
 PLAN_KEYS = ("name", "as_of", "currency", "scenarios", "group", "markets", "funding", "assumptions")
 MARKET_KEYS = ("jurisdiction", "share", "profile", "services", "name")
 
@@ -220,8 +224,8 @@ def _shares(raw: Any, where: str) -> dict[str, float]:
 
     if not isinstance(raw, Mapping):
         s = num(raw, where)
-        return {f: s for f in SHARE_FIELDS}
-    unknown = [k for k in raw if k not in SHARE_FIELDS and k != "default"]
+        return {f: s for f in SHARE_FIELDS + OPTIONAL_SHARE_FIELDS}
+    unknown = [k for k in raw if k not in SHARE_FIELDS + OPTIONAL_SHARE_FIELDS and k != "default"]
     if unknown:
         raise PlanError(f"{where}.{unknown[0]}: not a field a share applies to"
                         f"{did_you_mean(str(unknown[0]), SHARE_FIELDS)} (fields: {', '.join(SHARE_FIELDS)}, default)")
@@ -233,6 +237,9 @@ def _shares(raw: Any, where: str) -> dict[str, float]:
             out[f] = num(raw["default"], f"{where}.default")
         else:
             raise PlanError(f"{where}: no share for {f!r} (name it, or give 'default' for the fields not named)")
+    for f in OPTIONAL_SHARE_FIELDS:
+        if f in raw or "default" in raw:
+            out[f] = num(raw.get(f, raw.get("default")), f"{where}.{f if f in raw else 'default'}")
     return out
 
 
@@ -278,6 +285,14 @@ def _entities(data: Mapping, origin: str, group: pd.DataFrame, group_rec: Mappin
             for f in SHARE_FIELDS:
                 val = float(row[f]) * shares[f]
                 rec[f] = int(round(val)) if f == "active_users" else val
+            for f in OPTIONAL_SHARE_FIELDS:
+                given = rec.get(f)
+                if given is None or (isinstance(given, float) and given != given):
+                    continue
+                if f not in shares:
+                    raise PlanError(f"{where}.share: no share for {f!r}, which the group gives (name it, or give "
+                                    "'default')")
+                rec[f] = float(given) * shares[f]
             rec["name"] = str(m.get("name") or f"{gname} — {code}")
             if "services" in m:
                 rec["services"] = m["services"]

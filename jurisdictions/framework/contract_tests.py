@@ -45,7 +45,7 @@ SEED_OBLIGATIONS: dict[str, tuple[str, ...]] = {
     "hk.sfc_vatp": ("compensation_cover", "paid_up_capital", "liquid_capital", "liquid_assets_opex",
                     "client_fiat_segregation", "cold_storage_shortfall"),
 }
-INSURANCE_KINDS: tuple[str, ...] = ("prudential", "hot", "cold", "storage_mix", "split")
+INSURANCE_KINDS: tuple[str, ...] = ("prudential", "hot", "cold", "storage_mix", "split", "surety")
 ABSORBS: tuple[str, ...] = ("", "hot", "any")
 STORAGE_KINDS: tuple[str, ...] = ("hot", "cold")
 KEY: list[str] = ["profile", "regime", "obligation", "scenario"]

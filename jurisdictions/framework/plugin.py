@@ -118,7 +118,8 @@ class ObligationSpec:
     form_caps: tuple[tuple[str, str], ...] = ()
     #: how insurance for this obligation is priced: "prudential" (a policy such as MiCA Art. 67's),
     #: "hot" / "cold" (cover of one kind of storage), "storage_mix" (hot share × hot rate + cold share ×
-    #: cold rate, for cover not tied to one kind of storage) or "split" (see cover_parts).
+    #: cold rate, for cover not tied to one kind of storage), "split" (see cover_parts) or "surety" (a surety
+    #: bond, e.g. the US money-transmission bonds).
     insurance_kind: str = "storage_mix"
     #: for insurance_kind "split": (storage, parameter id) — the part of the amount that covers each kind
     #: of storage is parameter × client assets held there (Hong Kong: 0.5 × cold + 1.0 × hot).

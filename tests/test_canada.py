@@ -93,3 +93,14 @@ def test_placing_the_shortfall_brings_the_in_house_share_within_the_cap(crypto, 
     moved = row["amount"]
     assert moved == pytest.approx(max(0.0, (1 - third_party) - 0.20) * crypto, abs=1e-6)
     assert (1 - third_party) * crypto - moved <= 0.20 * crypto + 1e-3
+
+
+def test_stress_shows_the_insurance_as_unknown_not_as_zero():
+    from comparisons.stress import stress
+
+    result = ca(cad(name="p", client_crypto_assets=1e9, hot_wallet_share=0.1))
+    table = stress(result, hot_loss=0.5).table
+    row = table[(table["regime"] == "ca.ciro_custody")].iloc[0]
+    # the loss: 50 % × 10 % hot × CAD 1 bn = CAD 50 m; what the required insurance absorbs is not known
+    assert row["customer_loss"] == pytest.approx(0.5 * 0.1 * 1e9)
+    assert np.isnan(row["covered"]) and "no amount was found" in row["rule"]

@@ -56,7 +56,7 @@ class Canada(Jurisdiction):
         ),
         ObligationSpec(
             id="custody_insurance", regime="ca.ciro_custody", category="loss_cover", funding_forms=("insurance",),
-            rule=None, citation=FRAMEWORK + " (insurance)",
+            rule=None, citation=FRAMEWORK + " (insurance)", absorbs="any",
             no_amount="CIRO requires insurance but no amount was found (rulebook ca_insurance: unknown)",
             formula="CIRO Digital Asset Custody Framework: insurance is required; the amount is not known.",
         ),

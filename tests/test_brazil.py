@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
+from comparisons.report.charts import PALETTE, color_of
 from jurisdictions.brazil import jurisdiction as BR
 from jurisdictions.framework import discover
 from jurisdictions.framework.contract_tests import check_jurisdiction
@@ -35,6 +36,7 @@ def br_rows(*profiles, **kw):
 
 def test_brazil_is_registered_and_meets_the_contract():
     assert "BR" in discover().codes()
+    assert color_of("BR") == PALETTE["BR"]  # a fixed colour in every chart
     assert check_jurisdiction(BR, as_of=AS_OF) == []
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
+from comparisons.report.charts import PALETTE, color_of
 from jurisdictions.canada import jurisdiction as CA
 from jurisdictions.framework import discover
 from jurisdictions.framework.contract_tests import check_jurisdiction
@@ -34,6 +35,7 @@ def ca_rows(*profiles, **kw):
 
 def test_canada_is_registered_and_meets_the_contract():
     assert "CA" in discover().codes()
+    assert color_of("CA") == PALETTE["CA"]  # a fixed colour in every chart
     assert check_jurisdiction(CA, as_of=AS_OF) == []
 
 

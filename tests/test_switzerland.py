@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
+from comparisons.report.charts import PALETTE, color_of
 from jurisdictions.framework import discover
 from jurisdictions.framework.contract_tests import check_jurisdiction
 from jurisdictions.switzerland import jurisdiction as CH
@@ -31,6 +32,7 @@ def ch_rows(*profiles, **kw):
 
 def test_switzerland_is_registered_and_meets_the_contract():
     assert "CH" in discover().codes()
+    assert color_of("CH") == PALETTE["CH"]  # a fixed colour in every chart
     assert check_jurisdiction(CH, as_of=AS_OF) == []
 
 
@@ -102,3 +104,20 @@ def test_at_most_one_deposit_licence_and_the_right_one(deposits):
     if 1e6 < deposits <= 100e6:
         assert fintech == pytest.approx(max(300_000, 0.03 * deposits))
     assert np.isfinite(bank) == (deposits > 100e6)
+
+
+def test_a_plan_licenses_in_brazil_canada_and_switzerland():
+    from comparisons.planning import plan
+
+    group = dict(make_profile(name="Group", currency="USD", services="custody;trading_platform;exchange_fiat"),
+                 client_crypto_assets=10e9, client_fiat=2e9, fixed_overheads=200e6, own_funds=1e9)
+    r = plan({"name": "t", "as_of": AS_OF.isoformat(), "currency": "USD", "group": group,
+              "markets": [{"jurisdiction": c, "share": 0.01} for c in ("BR", "CA", "CH")]})
+    assert list(r.market_summary()["jurisdiction"]) and set(r.market_summary()["jurisdiction"]) == {"BR", "CA", "CH"}
+    ob = r.obligations.set_index(["jurisdiction", "obligation"])["amount"]
+    # CH: 1 % × USD 2 bn = USD 20 m of public deposits in CHF; max(CHF 300,000, 3 % × that)
+    deposits = 0.01 * 2e9 * r.fx.rate("USD", "CHF")
+    assert ob[("CH", "fintech_licence_capital")] == pytest.approx(max(300_000, 0.03 * deposits))
+    # CA: 1 % × USD 10 bn in CAD, all in house: (1 − 0.20) × that to place with custodians
+    assert ob[("CA", "custodian_placement_shortfall")] == pytest.approx(0.80 * 0.01 * 10e9 * r.fx.rate("USD", "CAD"))
+    assert ob[("BR", "minimum_capital")] == 37_200_000  # custody + intermediation: broker (reported R$37.2 m)

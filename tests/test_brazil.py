@@ -107,3 +107,16 @@ def test_capital_is_one_of_the_three_figures_and_the_ceiling_is_five_percent(cry
     rows = br_rows(brl(name="p", services=services, client_crypto_assets=crypto, client_fiat=fiat))
     assert rows.loc[("p", "minimum_capital"), "amount"] in (10_800_000, 18_600_000, 37_200_000)
     assert rows.loc[("p", "own_assets_in_client_wallets_max"), "amount"] == pytest.approx(0.05 * crypto)
+
+
+def test_the_briefing_shows_the_three_markets(tmp_path):
+    from comparisons.report.briefing import brief
+
+    out = tmp_path / "b.html"
+    brief([brl(name="p", services="custody", client_crypto_assets=200e6)], out, jurisdictions=["BR", "CA", "CH"],
+          as_of=AS_OF, fx=FX, currency="BRL")
+    html = out.read_text(encoding="utf-8")
+    for text in ("Brazil (BCB SPSAV regime)", "Canada (CIRO custody framework", "Switzerland (FINMA",
+                 "18,600,000",  # the custodian's reported capital
+                 "no amount was found"):  # Canada's insurance: no amount, with the reason
+        assert text in html, text

@@ -34,6 +34,9 @@ PALETTE: dict[str, str] = {
     "AE": "#8c564b",
     "UK": "#56b4e9",
     "US": "#d55e00",
+    "BR": "#2ca02c",
+    "CA": "#d55e00",
+    "CH": "#9467bd",
 }
 #: Colours for codes not in :data:`PALETTE` (third-party plug-ins), chosen from the code's letters.
 EXTRA_COLOURS: tuple[str, ...] = ("#cc79a7", "#7f7f7f", "#b5a300", "#17becf", "#2f4f4f", "#ff7f0e")

@@ -33,6 +33,8 @@ PALETTE: dict[str, str] = {
     "SG": "#8e44ad",
     "AE": "#8c564b",
     "UK": "#56b4e9",
+    "AU": "#e7298a",
+    "TH": "#66a61e",
 }
 #: Colours for codes not in :data:`PALETTE` (third-party plug-ins), chosen from the code's letters.
 EXTRA_COLOURS: tuple[str, ...] = ("#cc79a7", "#7f7f7f", "#b5a300", "#17becf", "#2f4f4f", "#ff7f0e")

@@ -118,6 +118,6 @@ def discover() -> Registry:
             errors[ep.name] = str(e)
         except Exception as e:  # noqa: BLE001 - a broken third-party plug-in must not break the others
             errors[ep.name] = f"plug-in {ep.name!r} ({ep.value}) failed to load: {type(e).__name__}: {e}"
-    order = {c: i for i, c in enumerate(("JP", "EU", "HK", "KR", "SG", "AE", "UK"))}
+    order = {c: i for i, c in enumerate(("JP", "EU", "HK", "KR", "SG", "AE", "UK", "US", "BR", "CA", "CH", "AU", "TH"))}
     ordered = dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], 99), kv[0])))
     return Registry(ordered, errors)

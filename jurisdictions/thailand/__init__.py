@@ -40,7 +40,7 @@ CUSTODIAN_PROPOSAL = Regime(
     status="proposed", in_force_from=None,
     citation="SEC Board resolution of 2025-03-06 (digital asset custodians)",
     start_note="approved by the SEC Board on 2025-03-06; in-force date not known",
-    scope=OPERATOR_SCOPE, facts_as_of=dt.date(2025, 3, 6),
+    scope=CUSTODIAN_SCOPE, facts_as_of=dt.date(2025, 3, 6),
 )
 
 CAPITAL = "SEC notifications on the capital of digital asset businesses (October 2024, in force 2024-11-01)"
@@ -61,7 +61,8 @@ class Thailand(Jurisdiction):
             rule=rules.minimum_net_capital, citation=CAPITAL, ring_fenced=False,
             basis="minimum net capital {amount:money}{label} (NC charges not modelled)",
         ),
-        # a storage rule: the customers' own crypto moves to cold wallets, nothing is financed
+        # storage rules: the customers' own crypto moves to cold wallets, nothing is financed. The proposal's
+        # value to move is Contract 2's cold_storage_shortfall too, in its own regime.
         ObligationSpec(
             id="cold_storage_shortfall", regime="th.sec", category="custody", funding_forms=("segregation",),
             rule=rules.cold_storage_shortfall, citation=COLD,
@@ -69,9 +70,8 @@ class Thailand(Jurisdiction):
                   "cold storage",
         ),
         ObligationSpec(
-            id="custodian_cold_storage_shortfall", regime="th.custodian_2025", category="custody",
+            id="cold_storage_shortfall", regime="th.custodian_2025", category="custody",
             funding_forms=("segregation",), rule=rules.custodian_cold_storage_shortfall, citation=COLD_2025,
-            scope=CUSTODIAN_SCOPE,
             basis="max(0, {hot:pct} hot − {cap:pct} allowed) × {crypto:money} = {amount:money} to move to cold "
                   "storage (proposed 95 % cold for custodians)",
         ),

@@ -152,3 +152,29 @@ def test_benchmark_is_the_greater_of_floor_and_revenue_share_and_never_falls(rev
     assert a == pytest.approx(max(10_000_000, 0.10 * revenue))
     assert a >= 10_000_000
     assert rows.loc[("b", "custodial_nta_benchmark"), "amount"] >= a
+
+
+def test_plan_and_briefing_carry_australia_and_thailand():
+    from comparisons.planning import plan
+    from comparisons.report import charts
+    from comparisons.report.briefing import render_html
+
+    group = dict(make_profile(name="Group", currency="USD", services="custody;trading_platform;exchange_fiat"),
+                 client_crypto_assets=10e9, hot_wallet_share=0.03, client_fiat=2e9, annual_trading_volume=400e9,
+                 own_funds=1e9)
+    r = plan({"name": "t", "as_of": AS_OF.isoformat(), "currency": "USD", "group": group,
+              "markets": [{"jurisdiction": "AU", "share": 0.2}, {"jurisdiction": "TH", "share": 0.1}]})
+    m = r.market_summary().set_index("market")
+    aud_usd, thb_usd = r.fx.rate("AUD", "USD"), r.fx.rate("THB", "USD")
+    # AU entity (no annual_revenue): the AUD 10 m floor × 11.25 % equity premium (central), 8 % (low), 20 % (high)
+    assert m.loc["AU", "annual_cost_ref"] == pytest.approx(10e6 * 0.1125 * aud_usd)
+    assert m.loc["AU", "annual_cost_low_ref"] == pytest.approx(10e6 * 0.08 * aud_usd)
+    assert m.loc["AU", "annual_cost_high_ref"] == pytest.approx(10e6 * 0.20 * aud_usd)
+    # TH entity: USD 1 bn of client crypto at 3 % hot (≤ 10 %): nothing to move; THB 25 m net capital × 11.25 %
+    assert m.loc["TH", "annual_cost_ref"] == pytest.approx(25e6 * 0.1125 * thb_usd)
+    assert m.loc["TH", "licence_unknown"] == m.loc["AU", "licence_unknown"] == "licensing and compliance costs"
+    html = render_html(r.briefing())
+    assert "Australia" in html and "Thailand" in html
+    # each market in its fixed chart colour
+    assert charts.color_of("AU") == charts.PALETTE["AU"] and charts.PALETTE["AU"] in html
+    assert charts.color_of("TH") == charts.PALETTE["TH"] and charts.PALETTE["TH"] in html

@@ -32,7 +32,7 @@ def plugin(**overrides) -> SimpleNamespace:
 def test_discover_loads_the_built_ins_in_design_order():
     reg = discover()
     assert isinstance(reg.get("EU"), EUMiCA)
-    order = ["JP", "EU", "HK", "KR", "SG", "AE", "UK"]
+    order = ["JP", "EU", "HK", "KR", "SG", "AE", "UK", "US", "BR", "CA", "CH", "AU", "TH"]
     loaded = [c for c in reg.codes() if c in order]
     assert loaded == [c for c in order if c in loaded]  # JP, EU, HK, ... in the order of DESIGN.md
     assert "EU" in loaded

@@ -170,3 +170,27 @@ def test_after_the_move_the_hot_share_is_within_the_cap(crypto, hot):
     assert 0 <= move <= crypto * hot + 1e-6
     assert hot * crypto - move <= cap * crypto * (1 + 1e-12) + 1e-6  # what stays hot is within the cap
     assert proposal >= move - 1e-6 or crypto <= 1e9  # 95 % is stricter than 90 % for large operators
+
+
+def test_cli_lists_both_new_markets_and_compares_thailand(tmp_path):
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from comparisons.cli import app
+
+    r = CliRunner().invoke(app, ["jurisdictions"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Australia (Digital Assets Framework Act 2026)" in r.output and "au.daf (enacted" in r.output
+    assert "Thailand (SEC, Digital Asset Businesses Decree)" in r.output and "th.custodian_2025" in r.output
+    f = tmp_path / "p.yaml"
+    f.write_text(yaml.safe_dump({"profiles": [thb(name="bkk", services="custody", client_crypto_assets=2e9,
+                                                  hot_wallet_share=0.15)]}), encoding="utf-8")
+    r = CliRunner().invoke(app, ["compare", str(f), "-j", "TH", "--as-of", AS_OF.isoformat(), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = {(x["regime"], x["obligation"]): x for x in json.loads(r.stdout)["obligations"]}
+    # THB 2 bn at 15 % hot → (0.15 − 0.10) × 2 bn = THB 100 m to move; the 95 % proposal: 0.10 × 2 bn = THB 200 m
+    assert rows[("th.sec", "cold_storage_shortfall")]["amount"] == pytest.approx(100e6)
+    assert rows[("th.custodian_2025", "cold_storage_shortfall")]["amount"] == pytest.approx(200e6)
+    assert rows[("th.sec", "minimum_net_capital")]["currency"] == "THB"

@@ -37,22 +37,26 @@ def hot_cap(p, q) -> tuple[np.ndarray, np.ndarray]:
     return np.where(small, max(general, q.peek("th_small_operator_hot_max")), general), small
 
 
+def value_to_move(p, cap) -> tuple[np.ndarray, dict]:
+    """max(0, hot share − cap) × customer digital assets, with the numbers of the basis line."""
+    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
+        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
+
+
 def cold_storage_shortfall(p, q):
     """SEC notifications †: an operator keeps no less than 90 % of customers' digital assets, by value, in cold
     wallets; one with customer assets of at most THB 1 bn may keep up to 50 % hot. The value that must move to
     cold storage: max(0, hot share − allowed hot share) × customer digital assets (0 when it complies)."""
     cap, small = hot_cap(p, q)
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets, label=CAP_LABELS[small.astype(int)])
+    amount, terms = value_to_move(p, cap)
+    return amount, dict(terms, label=CAP_LABELS[small.astype(int)])
 
 
 def custodian_cold_storage_shortfall(p, q):
     """SEC Board resolution of 2025-03-06 (proposed; in-force date not known): a digital asset custodian keeps at
     least 95 % (from 90 %) of customers' digital assets cold, so at most 5 % hot. As a what-if: max(0, hot share −
     (1 − 0.95)) × customer digital assets. The rulebook gives no small-operator allowance for it."""
-    cap = round(1.0 - q("th_custodian_cold_min_share"), 12)
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
+    return value_to_move(p, round(1.0 - q("th_custodian_cold_min_share"), 12))
 
 
 def above_hot_cap(p, q):

@@ -27,9 +27,10 @@ def aud(**kw):
 
 
 def au_result(*profiles, **kw):
+    """The comparison under the AU plug-in object (found whether or not the entry point is installed)."""
     kw.setdefault("as_of", AS_OF)
     kw.setdefault("fx", FX)
-    return compare(list(profiles), jurisdictions=["AU"], currency="AUD", **kw)
+    return compare(list(profiles), jurisdictions=[AU], currency="AUD", **kw)
 
 
 def au_rows(*profiles, **kw):
@@ -111,7 +112,7 @@ def test_scope_platforms_certain_exchange_services_assumed_advice_out():
 
 
 def test_costs_stress_and_reference_currency():
-    result = compare([aud(name="p", annual_revenue=300_000_000)], jurisdictions=["AU"], as_of=AS_OF, fx=FX,
+    result = compare([aud(name="p", annual_revenue=300_000_000)], jurisdictions=[AU], as_of=AS_OF, fx=FX,
                      currency="USD")
     costs = result.costs.set_index("obligation")
     # AUD 30 m of own funds cost the equity premium net of the AUD yield: 30 m × 11.25 % = AUD 3,375,000
@@ -156,6 +157,8 @@ def test_benchmark_is_the_greater_of_floor_and_revenue_share_and_never_falls(rev
 
 def test_plan_and_briefing_carry_australia_and_thailand():
     from comparisons.planning import plan
+    from jurisdictions.framework import discover
+    from jurisdictions.thailand import jurisdiction as TH
     from comparisons.report import charts
     from comparisons.report.briefing import render_html
 
@@ -163,7 +166,8 @@ def test_plan_and_briefing_carry_australia_and_thailand():
                  client_crypto_assets=10e9, hot_wallet_share=0.03, client_fiat=2e9, annual_trading_volume=400e9,
                  own_funds=1e9)
     r = plan({"name": "t", "as_of": AS_OF.isoformat(), "currency": "USD", "group": group,
-              "markets": [{"jurisdiction": "AU", "share": 0.2}, {"jurisdiction": "TH", "share": 0.1}]})
+              "markets": [{"jurisdiction": "AU", "share": 0.2}, {"jurisdiction": "TH", "share": 0.1}]},
+             registry=discover().with_jurisdiction(AU).with_jurisdiction(TH))  # found before a reinstall too
     m = r.market_summary().set_index("market")
     aud_usd, thb_usd = r.fx.rate("AUD", "USD"), r.fx.rate("THB", "USD")
     # AU entity (no annual_revenue): the AUD 10 m floor × 11.25 % equity premium (central), 8 % (low), 20 % (high)
@@ -178,3 +182,15 @@ def test_plan_and_briefing_carry_australia_and_thailand():
     # each market in its fixed chart colour
     assert charts.color_of("AU") == charts.PALETTE["AU"] and charts.PALETTE["AU"] in html
     assert charts.color_of("TH") == charts.PALETTE["TH"] and charts.PALETTE["TH"] in html
+
+
+def test_aud_and_thb_reserve_yields_are_assumed_central_bank_rates():
+    from comparisons.costs.assumptions import CostAssumptions, load_assumptions
+
+    pset = load_assumptions()
+    a = CostAssumptions.read(pset, AS_OF)
+    # RBA cash rate 3.6 % and Bank of Thailand policy rate 1.5 % (late 2025), each + the 11.25 % equity premium
+    assert a.cost_of_equity("AUD") == pytest.approx(0.036 + 0.1125)
+    assert a.cost_of_equity("THB") == pytest.approx(0.015 + 0.1125)
+    for pid in ("reserve_yield_aud", "reserve_yield_thb"):
+        assert pset.latest(pid).status == "assumed" and pset.latest(pid).note

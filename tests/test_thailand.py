@@ -26,7 +26,7 @@ def thb(**kw):
 def th_result(*profiles, **kw):
     kw.setdefault("as_of", AS_OF)
     kw.setdefault("fx", FX)
-    return compare(list(profiles), jurisdictions=["TH"], currency="THB", **kw)
+    return compare(list(profiles), jurisdictions=[TH], currency="THB", **kw)
 
 
 def th_rows(*profiles, **kw):
@@ -127,7 +127,7 @@ def test_scope_exchanges_and_custodians_certain_other_businesses_assumed():
 
 def test_costs_stress_and_reference_currency():
     result = compare([thb(name="p", services="custody", client_crypto_assets=2e9, hot_wallet_share=0.15)],
-                     jurisdictions=["TH"], as_of=AS_OF, fx=FX, currency="USD")
+                     jurisdictions=[TH], as_of=AS_OF, fx=FX, currency="USD")
     costs = result.costs.set_index(["regime", "obligation"])
     # THB 25 m of net capital costs the equity premium net of the THB yield: 25 m × 11.25 % = THB 2,812,500
     assert costs.loc[("th.sec", "minimum_net_capital"), "annual_cost"] == pytest.approx(25e6 * 0.1125)

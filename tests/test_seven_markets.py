@@ -1,5 +1,5 @@
-"""All built-in markets side by side (the seven first ones and the US): `xjur compare examples/profiles.yaml -j JP
--j EU -j HK -j KR -j SG -j AE -j UK -j US` through the CLI (typer CliRunner) and through the Python API."""
+"""All built-in markets side by side (the seven first ones, the US and five more): `xjur compare
+examples/profiles.yaml` with every market through the CLI (typer CliRunner) and through the Python API."""
 from __future__ import annotations
 
 import json
@@ -13,8 +13,9 @@ from comparisons.cli import app
 from jurisdictions.framework import CATEGORIES, COLUMNS, FUNDING_FORMS, discover
 from tests.conftest import AS_OF, EXAMPLES
 
-CODES = ["JP", "EU", "HK", "KR", "SG", "AE", "UK", "US", "BR", "CA", "CH"]
-NEW = {"KR": "KRW", "SG": "SGD", "AE": "AED", "UK": "GBP", "US": "USD", "BR": "BRL", "CA": "CAD", "CH": "CHF"}
+CODES = ["JP", "EU", "HK", "KR", "SG", "AE", "UK", "US", "BR", "CA", "CH", "AU", "TH"]
+NEW = {"KR": "KRW", "SG": "SGD", "AE": "AED", "UK": "GBP", "US": "USD", "BR": "BRL", "CA": "CAD", "CH": "CHF",
+       "AU": "AUD", "TH": "THB"}
 PROFILES = str(EXAMPLES / "profiles.yaml")
 ARGS = ["compare", PROFILES, *[x for c in CODES for x in ("-j", c)], "--as-of", AS_OF.isoformat()]
 
@@ -24,13 +25,13 @@ def result():
     return compare(PROFILES, jurisdictions=CODES, as_of=AS_OF, currency="USD")
 
 
-def test_all_seven_plugins_load():
+def test_all_plugins_load():
     reg = discover()
     assert set(CODES) <= set(reg.codes()), reg.errors
     assert not {c: e for c, e in reg.errors.items() if c in CODES}
 
 
-def test_cli_json_lines_up_all_seven_for_every_profile():
+def test_cli_json_lines_up_all_markets_for_every_profile():
     r = CliRunner().invoke(app, [*ARGS, "--format", "json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
@@ -65,10 +66,11 @@ def test_cli_table_has_a_column_per_market(tmp_path):
     header = " ".join(line for line in lines if line.startswith("┃ category"))
     for code, ccy in [("JP", "JPY"), ("EU", "EUR"), ("HK", "HKD"), *NEW.items()]:
         assert header.count(f"{code} ({ccy})") == 1
-    assert header.index("JP (JPY)") < header.index("KR (KRW)") < header.index("UK (GBP)")  # in the order asked
+    assert header.index("JP (JPY)") < header.index("KR (KRW)") < header.index("UK (GBP)") < header.index(
+        "AU (AUD)") < header.index("TH (THB)")  # in the order asked
 
 
-def test_api_side_by_side_has_seven_columns_in_order(result):
+def test_api_side_by_side_has_a_column_per_market_in_order(result):
     wide = result.side_by_side()
     assert list(wide.columns) == CODES
     frankfurt = wide.loc["Frankfurt CASP (illustrative)"]
@@ -104,6 +106,11 @@ def test_frankfurt_hand_checks_across_the_new_markets(result):
     # UK: max(PMR 750 k, FOR 0.25 × 60 m EUR, KFR 0.0004 × 3 bn EUR) in GBP = FOR
     gbp = result.fx.rate("EUR", "GBP")
     assert ob[(f, "UK", "own_funds_requirement")] == pytest.approx(max(750_000, 0.25 * 60e6 * gbp, 0.0004 * 3e9 * gbp))
+    # AU: no annual_revenue in the example: the RG 166 benchmark is its AUD 10 m floor (assumed for platforms)
+    assert ob[(f, "AU", "custodial_nta_benchmark")] == 10_000_000
+    # TH: holds client assets → THB 25 m net capital; EUR 3 bn is far above THB 1 bn, so ≤ 10 % hot: 5 % complies
+    assert ob[(f, "TH", "minimum_net_capital")] == 25_000_000
+    assert ob[(f, "TH", "cold_storage_shortfall")].tolist() == [0, 0]  # th.sec 10 % cap, proposal 5 % cap: 5 % hot
 
 
 @pytest.mark.parametrize("code", list(NEW))

@@ -35,8 +35,10 @@ PALETTE: dict[str, str] = {
     "UK": "#56b4e9",
     "US": "#d55e00",
     "BR": "#2ca02c",
-    "CA": "#d55e00",
+    "CA": "#bcbd22",
     "CH": "#9467bd",
+    "AU": "#e7298a",
+    "TH": "#66a61e",
 }
 #: Colours for codes not in :data:`PALETTE` (third-party plug-ins), chosen from the code's letters.
 EXTRA_COLOURS: tuple[str, ...] = ("#cc79a7", "#7f7f7f", "#b5a300", "#17becf", "#2f4f4f", "#ff7f0e")

@@ -256,3 +256,20 @@ def test_timeline_chart_is_a_step_chart_coloured_by_market():
     assert s["spec"]["mark"]["interpolate"] == "step-after"
     scale = s["spec"]["encoding"]["color"]["scale"]
     assert scale["range"] == [color_of(c) for c in scale["domain"]]
+
+
+def test_plan_market_start_from_plan_yaml():
+    from comparisons import plan
+
+    group = make_profile(name="group", currency="JPY", services="custody;exchange_fiat;exchange_crypto",
+                         annual_trading_volume=6e12, client_crypto_assets=1e12, hot_wallet_share=0.03,
+                         own_funds=60e9, fixed_overheads=12e9, annual_operating_expenses=18e9)
+    p = plan({"group": group, "currency": "JPY", "as_of": "2026-01-01",
+              "markets": [{"jurisdiction": "JP", "share": 0.5, "start": "2028-06-30"}]})
+    assert p.markets[0].start == dt.date(2028, 6, 30)
+    result = p.timeline("2027-01-01", "2029-01-01")
+    counted = result.timeline.groupby("date")["counted"].any()
+    assert counted.tolist() == [False, False, True]
+    # JP's PGC on half the group's crypto: 0.03 × 0.5 × 1 tn
+    pgc = result.timeline[result.timeline["obligation"] == "performance_guarantee_crypto"]
+    assert pgc["amount"].iloc[-1] == pytest.approx(0.03 * 0.5 * 1e12)

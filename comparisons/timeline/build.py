@@ -73,6 +73,19 @@ class TimelineResult:
         return timeline_chart(self, **kwargs)
 
 
+def concat_timelines(parts: Sequence[TimelineResult]) -> TimelineResult:
+    """Timelines over the same dates (one per market of a plan) as one."""
+    first = parts[0]
+    return TimelineResult(
+        timeline=pd.concat([p.timeline for p in parts], ignore_index=True),
+        costs=pd.concat([p.costs for p in parts], ignore_index=True),
+        reserves=pd.concat([p.reserves for p in parts if not p.reserves.empty] or [first.reserves],
+                           ignore_index=True),
+        dates=first.dates, currency=first.currency,
+        notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+        jurisdictions=tuple(j for p in parts for j in p.jurisdictions), extras=first.extras)
+
+
 def counting_start(regime: Any, licence_start: dt.date | None = None) -> dt.date | None:
     """The date from which a regime's rows count: its start (a proposal's assumed start), or the market's
     licence start of a plan when later. None: no start known (counted throughout, with a note)."""

@@ -273,3 +273,27 @@ def test_plan_market_start_from_plan_yaml():
     # JP's PGC on half the group's crypto: 0.03 × 0.5 × 1 tn
     pgc = result.timeline[result.timeline["obligation"] == "performance_guarantee_crypto"]
     assert pgc["amount"].iloc[-1] == pytest.approx(0.03 * 0.5 * 1e12)
+
+
+def test_briefing_section_and_workbook_sheets(tmp_path):
+    from openpyxl import load_workbook
+
+    from comparisons.report.briefing import build_briefing, render_html
+    from comparisons.report.workbook import write_workbook
+
+    result = compare([TOKYO, CUSTODIAN], ["JP", "EU"], as_of="2026-11-25", currency="JPY",
+                     scenarios=["central", "fiea_analogue"])
+    b = build_briefing(result, with_stress=False, with_sensitivity=False, timeline_to="2029-12-31")
+    assert b.timeline.dates == (dt.date(2026, 11, 25), dt.date(2027, 11, 25), dt.date(2028, 11, 25),
+                                dt.date(2029, 11, 25))
+    html = render_html(b, chart_mode="interactive")
+    assert '<section id="timeline">' in html and "jp.liability_reserve starts to count" in html
+    path = write_workbook(b, tmp_path / "b.xlsx")
+    wb = load_workbook(path)
+    assert {"Timeline", "What changes when", "Reserve build-up", "Timeline notes"} <= set(wb.sheetnames)
+    # Tokyo's analogue balance on 2029-11-25: FY2027 and FY2028 ended, 2 × 0.00002 × 6 tn = JPY 240 m
+    res = wb["Reserve build-up"]
+    head = [c.value for c in res[1]]
+    last = [dict(zip(head, [c.value for c in row])) for row in res.iter_rows(min_row=2)]
+    tokyo = [r for r in last if r["profile"] == "tokyo" and r["date"] == "2029-11-25"]
+    assert tokyo[0]["balance"] == pytest.approx(2 * 0.00002 * 6e12)

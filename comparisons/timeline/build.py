@@ -23,7 +23,7 @@ from jurisdictions.framework import money
 from jurisdictions.framework.registry import discover
 
 from ..compare import as_list, compare, convert_profiles, fx_snapshot, parse_date, records
-from ..fx import FxTable, ecb_table, rates_file_table
+from ..fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from ..load import load_profiles
 from .accrual import BUILD_UPS, balances
 from .grid import date_grid
@@ -97,10 +97,10 @@ def counting_start(regime: Any, licence_start: dt.date | None = None) -> dt.date
 
 def _fx_source(fx: Any, start: dt.date) -> tuple[Any, str]:
     """One snapshot for the whole timeline (default: the rates of the start date), or a table read per date."""
-    if fx is None:
-        snap = ecb_table().on(start)
+    if fx is None or isinstance(fx, FxSnapshot):
+        snap = fx if fx is not None else ecb_table().on(start)
         return snap, (f"one FX rate for the whole timeline: {snap.source} of {snap.date.isoformat()} (the "
-                      f"comparison's on {start.isoformat()})")
+                      f"comparison's on {snap.as_of.isoformat()})")
     table = fx if isinstance(fx, FxTable) else rates_file_table(fx)
     return table, f"FX path: {table.source}, the rate on or before each date"
 

@@ -40,7 +40,6 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
 from jurisdictions.framework import input_policy as policy
@@ -223,12 +222,7 @@ def _read(source: Any) -> tuple[Mapping, str, Path | None]:
     if isinstance(source, Mapping):
         return source, "plan", None
     p = Path(source)
-    try:
-        with policy.reraise_as(PlanError):  # size, UTF-8, no aliases, bounded nesting and values
-            data = policy.load_yaml(p, "plan")
-            policy.refuse_tree(data, str(p))
-    except yaml.YAMLError as e:
-        raise PlanError(f"{p}: malformed YAML: {e}") from None
+    data = policy.load_checked_yaml(p, "plan", PlanError)
     if not isinstance(data, Mapping):
         raise PlanError(f"{p}: a plan is a mapping with 'group' and 'markets'")
     return data, str(p), p.parent

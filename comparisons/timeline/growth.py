@@ -23,8 +23,6 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
-
 from jurisdictions.framework import XjurError, did_you_mean
 from jurisdictions.framework import input_policy as policy
 
@@ -147,10 +145,4 @@ def load_growth(source: Any, names: pd.Series | None = None) -> Growth:
     if isinstance(source, Mapping):
         return parse_growth(source, "<growth>", names)
     p = Path(source)
-    try:
-        with policy.reraise_as(GrowthError):  # size, UTF-8, no aliases, bounded nesting and values
-            data = policy.load_yaml(p, "growth")
-            policy.refuse_tree(data, str(p))
-    except yaml.YAMLError as e:
-        raise GrowthError(f"{p}: malformed YAML: {e}") from None
-    return parse_growth(data, str(p), names)
+    return parse_growth(policy.load_checked_yaml(p, "growth", GrowthError), str(p), names)

@@ -29,8 +29,10 @@ def what_changes(result: Any, scenario: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     # every date × (profile, market): a market with no counted row on a date counts 0 there
     pairs = costs[KEYS].drop_duplicates()
-    full = pd.MultiIndex.from_tuples([(d, p, j) for d in result.dates for p, j in pairs.itertuples(index=False)],
-                                     names=["date", *KEYS])
+    n = len(result.dates)
+    full = pd.MultiIndex.from_arrays([np.repeat(np.array(result.dates, dtype=object), len(pairs)),
+                                      np.tile(pairs["profile"].to_numpy(), n),
+                                      np.tile(pairs["jurisdiction"].to_numpy(), n)], names=["date", *KEYS])
     costs = (costs.set_index(["date", *KEYS])[["resources_tied_up_ref", "annual_cost_ref"]]
              .reindex(full, fill_value=0.0).reset_index())
     g = costs.groupby(KEYS, sort=False)

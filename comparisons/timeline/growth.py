@@ -70,7 +70,8 @@ class Growth:
     def factors(self, names: pd.Series, key: str, years: float) -> np.ndarray:
         """``(1 + g) ** years`` per profile for one growth key (1 where no rate applies)."""
         default = self.rates.get("all", {}).get(key, 0.0)
-        g = names.map(lambda n: self.rates.get(n, {}).get(key, default)).to_numpy(dtype="float64")
+        named = {n: r[key] for n, r in self.rates.items() if n != "all" and key in r}
+        g = names.map(named).fillna(default).to_numpy(dtype="float64")
         return (1.0 + g) ** years
 
     def apply(self, profiles: pd.DataFrame, start: dt.date, day: dt.date) -> pd.DataFrame:

@@ -5,7 +5,8 @@
                      as_of="2026-11-25", currency="USD", scenarios=["central"])
 
 Also here (loaded on first use): ``sweep`` (one parameter over a grid), ``stress`` and ``load_incidents``
-(past hacks replayed), ``plan`` (multi-market licensing plans), ``charts``.
+(past hacks replayed), ``plan`` (multi-market licensing plans), ``timeline`` (obligations and costs year by
+year), ``charts``.
 """
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -28,6 +29,8 @@ _LAZY = {
     "plan": ("planning", "plan"),
     "PlanResult": ("planning", "PlanResult"),
     "sweep": ("sensitivity", "sweep"),
+    "timeline": ("timeline", "timeline"),
+    "TimelineResult": ("timeline", "TimelineResult"),
     "charts": ("report.charts", None),  # the module: ``from comparisons import charts``
 }
 
@@ -55,6 +58,17 @@ class _Package(ModuleType):
 
     @stress.setter
     def stress(self, _module) -> None:
+        pass
+
+    @property
+    def timeline(self):
+        """``comparisons.timeline`` is the function (the subpackage stays importable by its dotted name)."""
+        from .timeline import timeline
+
+        return timeline
+
+    @timeline.setter
+    def timeline(self, _module) -> None:
         pass
 
 

@@ -16,10 +16,10 @@ from nbclient.exceptions import CellExecutionError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01_quickstart", "02_japan_reserve_uncertainty", "03_incident_stress", "04_multi_market_plan",
-         "05_add_a_jurisdiction"]
+         "05_add_a_jurisdiction", "06_timeline"]
 
 
-def test_the_five_notebooks_are_there_and_nothing_else():
+def test_the_six_notebooks_are_there_and_nothing_else():
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == NAMES
 
 

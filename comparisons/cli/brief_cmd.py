@@ -33,6 +33,8 @@ def brief_command(
     no_stress: bool = typer.Option(False, "--no-stress", help="Leave the stress tests out"),
     title: Optional[str] = typer.Option(None, "--title", help="Title of the briefing"),
     sheet: Optional[str] = SheetOpt,
+    timeline_to: Optional[str] = typer.Option(None, "--timeline-to",
+                                              help="Add a timeline section from --as-of to this date (YYYY-MM-DD)"),
     all_parameters: bool = typer.Option(False, "--all-parameters",
                                         help="List every parameter of the markets compared in the appendix "
                                              "(default: those behind the briefing's figures)"),
@@ -44,7 +46,8 @@ def brief_command(
     result = compare(profile_source(profiles, sheet),
                      **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
                      **cost_kwargs(assumptions, funding))
-    b = build_briefing(result, with_stress=not no_stress, title=title, all_parameters=all_parameters)
+    b = build_briefing(result, with_stress=not no_stress, title=title, all_parameters=all_parameters,
+                       timeline_to=timeline_to)
     write_briefing(b, output, chart_mode="svg" if static_charts else "interactive")
     console_err.print(f"wrote {output}", highlight=False)
     if xlsx is not None:

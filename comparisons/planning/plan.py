@@ -15,6 +15,7 @@ booked there (one number, or one per field) or an explicit entity profile::
       - jurisdiction: EU
         share: {default: 0.2, client_fiat: 0.3}       # per field; `default` for the fields not named
         services: [custody, exchange_fiat]            # optional: the entity's services (default: the group's)
+        start: 2027-01-01                             # optional licence start: a timeline counts EU from then
       - jurisdiction: HK
         profile: {currency: HKD, services: [...], ...} # an explicit entity profile (name optional)
     funding: {HK: {compensation_cover: {insurance: 1.0}}}   # optional fixed mix (or a file path)
@@ -39,7 +40,6 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from jurisdictions.framework import MONEY_FIELDS, XjurError, did_you_mean
 from jurisdictions.framework.optional_fields import OPTIONAL_MONEY_FIELDS
@@ -57,7 +57,7 @@ SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)
 #: total assets): the share named for the field, else ``default``, else (one number) that number
 OPTIONAL_SHARE_FIELDS: tuple[str, ...] = tuple(OPTIONAL_MONEY_FIELDS)
 PLAN_KEYS = ("name", "as_of", "currency", "scenarios", "group", "markets", "funding", "assumptions")
-MARKET_KEYS = ("jurisdiction", "share", "profile", "services", "name")
+MARKET_KEYS = ("jurisdiction", "share", "profile", "services", "name", "start")
 
 
 class PlanError(XjurError):
@@ -71,6 +71,7 @@ class Market:
     jurisdiction: str
     entity: str
     shares: Mapping[str, float] | None  # per SHARE_FIELDS; None for an explicit entity profile
+    start: dt.date | None = None  # the licence start (a timeline counts the market from then); None: any date
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,22 @@ class PlanResult:
     @property
     def fx(self):
         return self.results[0].fx
+
+    def timeline(self, start: Any, end: Any, step: str = "year", growth: Any = None, **kwargs: Any) -> Any:
+        """Each market's entity under its own market's rules at each date, the market counted from its licence
+        start (``start`` of the plan's market entry); ``kwargs`` as ``comparisons.timeline``."""
+        from ..timeline import timeline
+        from ..timeline.build import concat_timelines
+
+        kwargs.setdefault("currency", self.currency)
+        kwargs.setdefault("scenarios", self.scenarios)
+        parts = []
+        for i, m in enumerate(self.markets):  # one timeline per market (a loop over markets, not profiles)
+            entity = self.entities.iloc[[i]].reset_index(drop=True)
+            entity.attrs["xjur_validated"] = True  # validated when the plan was read
+            parts.append(timeline(entity, start, end, step, growth, jurisdictions=[m.jurisdiction],
+                                  starts={m.jurisdiction: m.start} if m.start else None, **kwargs))
+        return concat_timelines(parts)
 
     @property
     def obligations(self) -> pd.DataFrame:
@@ -204,12 +221,7 @@ def _read(source: Any) -> tuple[Mapping, str, Path | None]:
     if isinstance(source, Mapping):
         return source, "plan", None
     p = Path(source)
-    try:
-        with policy.reraise_as(PlanError):  # size, UTF-8, no aliases, bounded nesting and values
-            data = policy.load_yaml(p, "plan")
-            policy.refuse_tree(data, str(p))
-    except yaml.YAMLError as e:
-        raise PlanError(f"{p}: malformed YAML: {e}") from None
+    data = policy.load_checked_yaml(p, "plan", PlanError)
     if not isinstance(data, Mapping):
         raise PlanError(f"{p}: a plan is a mapping with 'group' and 'markets'")
     return data, str(p), p.parent
@@ -241,6 +253,16 @@ def _shares(raw: Any, where: str) -> dict[str, float]:
         if f in raw or "default" in raw:
             out[f] = num(raw.get(f, raw.get("default")), f"{where}.{f if f in raw else 'default'}")
     return out
+
+
+def _start(m: Mapping, where: str) -> dt.date | None:
+    """A market's licence start (ISO date) or None."""
+    if m.get("start") is None:
+        return None
+    try:
+        return parse_date(m["start"])
+    except XjurError:
+        raise PlanError(f"{where}.start: {m['start']!r} is not an ISO date (write YYYY-MM-DD)") from None
 
 
 def _entities(data: Mapping, origin: str, group: pd.DataFrame, group_rec: Mapping
@@ -276,7 +298,7 @@ def _entities(data: Mapping, origin: str, group: pd.DataFrame, group_rec: Mappin
             rec = {"name": m.get("name") or f"{gname} — {code}", **dict(prof)}
             if "services" in m:
                 raise PlanError(f"{where}.services: give the services inside the explicit profile")
-            markets.append(Market(code, str(rec["name"]), None))
+            markets.append(Market(code, str(rec["name"]), None, _start(m, where)))
             labels.append(f"markets[{i}].profile")
         else:
             shares = _shares(m["share"], f"{where}.share")
@@ -296,7 +318,7 @@ def _entities(data: Mapping, origin: str, group: pd.DataFrame, group_rec: Mappin
             rec["name"] = str(m.get("name") or f"{gname} — {code}")
             if "services" in m:
                 rec["services"] = m["services"]
-            markets.append(Market(code, rec["name"], shares))
+            markets.append(Market(code, rec["name"], shares, _start(m, where)))
             labels.append(f"markets[{i}]")
         recs.append(rec)
     # shares across markets: above 1 is an error, below 1 a warning

@@ -53,6 +53,7 @@ class Briefing:
     cost_summary: pd.DataFrame | None = None
     stress: Any = None  # StressResult
     sweep: pd.DataFrame | None = None
+    timeline: Any = None  # TimelineResult (``--timeline-to``): obligations and costs year by year
     charts: dict[str, Any] = field(default_factory=dict)  # name → (title, altair chart)
     omitted: tuple[str, ...] = ()  # sections left out, and why
     all_parameters: bool = False  # appendix B: every parameter (True) or those behind the briefing's figures
@@ -81,12 +82,14 @@ def build_briefing(
     title: str | None = None,
     on_step: Callable[[str], None] | None = None,
     all_parameters: bool = False,
+    timeline_to: Any = None,
 ) -> Briefing:
     """Compute the optional parts of a briefing (costs, stress, sweep) and its charts for ``result``.
 
     ``on_step(name)`` is called as each part starts (``costs``, ``stress``, ``sensitivity``, ``charts``), for
     progress displays. ``all_parameters``: the appendix lists every parameter of every market compared,
-    not only those behind the briefing's figures (the workbook always has them all).
+    not only those behind the briefing's figures (the workbook always has them all). ``timeline_to``: an ISO
+    date adds the timeline from ``as_of`` to it, yearly (``comparisons.timeline``, the comparison's FX rate).
     """
     omitted: list[str] = []
     costs = summary = stress_res = sweep_df = None
@@ -127,7 +130,15 @@ def build_briefing(
         else:
             omitted.append("sensitivity of the Japanese reserve: the sensitivity module is not installed")
 
-    b = Briefing(result=result, costs=costs, cost_summary=summary, stress=stress_res, sweep=sweep_df,
+    tl = None
+    if timeline_to is not None:
+        step("timeline")
+        from ..timeline import timeline
+
+        tl = timeline(result.profiles, result.as_of, timeline_to, jurisdictions=list(result.jurisdictions),
+                      currency=result.currency, scenarios=result.scenarios, parameters=result.overrides,
+                      fx=result.fx, assumptions=result.assumptions, funding=result.funding)
+    b = Briefing(result=result, costs=costs, cost_summary=summary, stress=stress_res, sweep=sweep_df, timeline=tl,
                  omitted=tuple(omitted), all_parameters=all_parameters, **({"title": title} if title else {}))
     step("charts")
     return Briefing(**{**b.__dict__, "charts": make_charts(b)})
@@ -180,7 +191,23 @@ def make_charts(b: Briefing) -> dict[str, tuple[str, Any]]:
     if b.sweep is not None and not b.sweep.empty:
         out["sensitivity"] = ("Sensitivity of the Japanese reserve",
                               ch.sensitivity_chart(b.sweep, reference=ch._scenario_values(r, b.sweep)))
+    if b.timeline is not None and not b.timeline.costs.empty:
+        for i, name in enumerate(b.profile_names):
+            out[f"timeline_{i}"] = (f"Over time — {name}", ch.timeline_chart(b.timeline, profile=name))
     return out
+
+
+def timeline_rows(b: Briefing) -> dict | None:
+    """The briefing's timeline section: its notes and the "what changes when" table (reference currency)."""
+    if b.timeline is None:
+        return None
+    ccy = b.timeline.currency
+    rows = [{"date": r.date.isoformat(), "profile": r.profile, "market": r.market, "change": r.change,
+             "resources": fmt_money(ccy, r.effect_resources_ref), "cost": fmt_money(ccy, r.effect_annual_cost_ref),
+             "color": ch.color_of(r.market)} for r in b.timeline.changes().itertuples(index=False)]
+    return {"notes": list(b.timeline.notes), "changes": rows, "start": b.timeline.dates[0].isoformat(),
+            "end": b.timeline.dates[-1].isoformat(),
+            "charts": [n for n in b.charts if n.startswith("timeline_")]}
 
 
 # -- formatting helpers ------------------------------------------------------------------------------
@@ -758,7 +785,7 @@ def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
         "side_by_side": side_by_side_cells(r),
         "costs": cost_rows(b), "cost_details": cost_detail_rows(b),
         "stress": stress_rows(b), "loss_scenarios": loss_scenario_rows(b),
-        "stress_note": _stress_note(b),
+        "stress_note": _stress_note(b), "timeline": timeline_rows(b),
         "charts": chart_items, "chart_mode": chart_mode,
         "bundle": Markup(vega_bundle(ch.vl_version())) if chart_mode == "interactive" and chart_items else "",
         "parameters": parameter_rows(r, only=None if b.all_parameters else used_parameters(b)),

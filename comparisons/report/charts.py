@@ -347,6 +347,48 @@ def cost_chart(data: Any, scenario: str | None = None, width: int = 250, columns
                       f"{df['scenario'].iloc[0] or 'central'} scenario")
 
 
+# -- the timeline: resources tied up and annual cost per market over time -----------------------------------
+def timeline_data(result: Any, profile: str | None = None, scenario: str | None = None) -> pd.DataFrame:
+    """The table behind :func:`timeline_chart`: per date and market, resources tied up and annual cost of the
+    counted rows (reference currency), for one profile (default the first) and one scenario."""
+    costs = result.costs
+    if costs.empty:
+        raise XjurError("charts: the timeline has no costs")
+    who = profile or str(costs["profile"].iloc[0])
+    sc = scenario or headline_scenario(costs)
+    df = costs[(costs["profile"] == who) & costs["scenario"].isin(["", sc])]
+    long = df.melt(id_vars=["date", "jurisdiction"], value_vars=["resources_tied_up_ref", "annual_cost_ref"],
+                   var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map({"resources_tied_up_ref": "resources tied up",
+                                           "annual_cost_ref": "annual cost (per year)"})
+    long["date"] = pd.to_datetime(long["date"])
+    long["value_text"] = money_label(result.currency, long["value"])
+    long["profile"], long["scenario"] = who, sc
+    return long
+
+
+def timeline_chart(result: Any, profile: str | None = None, scenario: str | None = None,
+                   width: int = 560) -> alt.FacetChart:
+    """A step chart per measure: each market's resources tied up and annual cost over time (one colour per
+    market), counted rows only (a regime enters at its start)."""
+    df = timeline_data(result, profile, scenario)
+    codes = list(dict.fromkeys(df["jurisdiction"]))
+    codes = [c for c in PALETTE if c in codes] + [c for c in codes if c not in PALETTE]
+    ccy = result.currency
+    base = alt.Chart(df).mark_line(interpolate="step-after", point=True).encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("value:Q", axis=money_axis(ccy)),
+        color=alt.Color("jurisdiction:N", scale=jurisdiction_scale(codes), title="market"),
+        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("jurisdiction:N", title="market"),
+                 alt.Tooltip("measure:N"), alt.Tooltip("value_text:N", title=ccy)],
+    ).properties(width=width, height=180)
+    chart = base.facet(row=alt.Row("measure:N", title=None, sort=["resources tied up", "annual cost (per year)"]))
+    chart = chart.resolve_scale(y="independent")
+    return _configure(chart, f"Over time: {df['profile'].iloc[0]}",
+                      f"{ccy}; counted regimes only (each from its start); reserve scenario "
+                      f"{df['scenario'].iloc[0] or 'central'}")
+
+
 # -- 3. the Japanese reserve's range against other markets' loss cover ------------------------------------
 def reserve_range_data(data: Any, currency: str | None = None, jurisdiction: str = "JP",
                        obligation: str = "liability_reserve") -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -4,7 +4,8 @@
     write_workbook(briefing, "briefing.xlsx")
 
 Sheets: About (dates, FX, version), Obligations (Contract 2), Side by side, Costs, Cost summary, Stress,
-Sensitivity, Parameters, Cost assumptions, FX rates, Warnings. A sheet whose part was left out of the
+Sensitivity, Parameters, Cost assumptions, Timeline, What changes when, Reserve build-up, Timeline notes (with
+``--timeline-to``), FX rates, Warnings. A sheet whose part was left out of the
 briefing (module not installed) is left out of the workbook too. Amounts are written as numbers (exact,
 not rounded) with a thousands format; the unit of every column is in its header. Every text cell is written
 as a string (openpyxl data type ``s``), never as a formula, whatever it starts with: a profile named
@@ -87,6 +88,8 @@ def workbook_tables(b: Any) -> dict[str, pd.DataFrame]:
         if not assumptions.empty:
             tables["Cost assumptions"] = assumptions.drop(columns=["jurisdiction"]).rename(
                 columns={"effective_from": "effective from", "id": "assumption"})
+    if getattr(b, "timeline", None) is not None:
+        tables.update(timeline_tables(b.timeline))
     tables["FX rates"] = pd.DataFrame({
         "currency": list(fx["per_eur"]), "units per EUR": list(fx["per_eur"].values()),
         "rate date": [fx["rate_dates"].get(c, fx["date"]) for c in fx["per_eur"]],
@@ -96,6 +99,23 @@ def workbook_tables(b: Any) -> dict[str, pd.DataFrame]:
         tables["Warnings"] = pd.DataFrame([{"level": w.get("level", "warning"), "jurisdiction": w.get("jurisdiction", ""),
                                             "profile": w.get("profile", ""), "message": w["message"]} for w in warnings])
     return tables
+
+
+def timeline_tables(t: Any) -> dict[str, pd.DataFrame]:
+    """The timeline's sheets: cost summary per date (counted rows), what changes when, reserves building up."""
+    ccy = t.currency
+    out = {"Timeline": t.costs.rename(columns={
+        "resources_tied_up": "resources tied up (local currency)", "annual_cost": "annual cost (local currency per "
+        "year)", "resources_tied_up_ref": f"resources tied up ({ccy})", "annual_cost_ref": f"annual cost ({ccy} "
+        "per year)"}).assign(date=t.costs["date"].map(lambda d: d.isoformat())),
+           "What changes when": t.changes().rename(columns={
+               "effect_resources_ref": f"effect on resources tied up ({ccy})",
+               "effect_annual_cost_ref": f"effect on annual cost ({ccy} per year)"}).assign(
+               date=lambda f: f["date"].map(lambda d: d.isoformat()))}
+    if not t.reserves.empty:
+        out["Reserve build-up"] = t.reserves.assign(date=t.reserves["date"].map(lambda d: d.isoformat()))
+    out["Timeline notes"] = pd.DataFrame({"note": list(t.notes)})
+    return out
 
 
 def write_workbook(b: Any, path: str | Path) -> Path:

@@ -290,6 +290,20 @@ def load_yaml(path: str | Path, kind: str, loader: type | None = None) -> Any:
     return load_yaml_text(text, str(path), loader or yaml.SafeLoader)
 
 
+def load_checked_yaml(path: str | Path, kind: str, error: Callable[[str], Exception]) -> Any:
+    """A user's YAML file of ``kind``: :func:`load_yaml`, every number and text checked (:func:`refuse_tree`),
+    each refusal and malformed YAML raised as the reader's ``error`` class naming the file."""
+    import yaml
+
+    try:
+        with reraise_as(error):  # size, UTF-8, no aliases, bounded nesting and values
+            data = load_yaml(path, kind)
+            refuse_tree(data, str(path))
+    except yaml.YAMLError as e:
+        raise error(f"{path}: malformed YAML: {e}") from None
+    return data
+
+
 def load_yaml_text(text: str, source: str, loader: type) -> Any:
     """YAML text under the policy (no aliases, bounded nesting), parsed with ``loader``."""
     import yaml

@@ -79,8 +79,8 @@ def emit_batch(result, format: BatchFormat, output: Optional[Path], with_basis: 
         raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} "
                         "shows every table)")
     basis = out.with_basis_default(result, with_basis)
-    if format is BatchFormat.parquet:
-        for path in out.write_result_parquet(result, parquet_dir(output, "--format parquet"), basis):
+    if format is BatchFormat.parquet:  # columnar files for large batches: basis lines only when asked
+        for path in out.write_result_parquet(result, parquet_dir(output, "--format parquet"), bool(with_basis)):
             console_err.print(f"wrote {path}", highlight=False)
         print_warnings(list(result.warnings) + result.cost_warnings())
         return
@@ -135,6 +135,8 @@ def compare_command(
     from ..compare import compare
     from ..output import format_advice
 
+    if format is BatchFormat.parquet:
+        parquet_dir(output, "--format parquet")  # before the comparison, not after it
     result = compare(profile_source(profiles, sheet), **kwargs)
     advice = format_advice(len(result.profiles), format.value)
     if advice:

@@ -36,8 +36,8 @@ def print_result_table(result, out=None) -> None:
         con.print(t)
     more = len(result.profiles) - TABLE_MAX_PROFILES
     if more > 0:
-        con.print(f"[yellow]… {more:,} more profiles not shown as tables:[/] --format csv, jsonl or parquet "
-                  "(with --output FILE) gives every row", highlight=False)
+        con.print(f"[yellow]… {more:,} more profiles not shown as tables:[/] --format csv or --format json "
+                  "(large batches: jsonl, or parquet --output DIR/) gives every row", highlight=False)
     con.print(legend())
     from .plan_cmd import print_cost_section
 

@@ -21,6 +21,9 @@ from .tables import tidy_floats
 
 #: rows written at once: about 30 MB of CSV text for obligation rows
 CHUNK_ROWS = 200_000
+#: rows of one JSON Lines chunk: a row of JSON text is about 5 times its CSV (keys repeated on every line), and
+#: pandas holds about four copies of a chunk's text while writing it
+JSONL_CHUNK_ROWS = 25_000
 #: the key of the Parquet file metadata holding the comparison's metadata (JSON)
 PARQUET_META_KEY = b"xjur"
 #: JSON Lines: the tables, each line tagged with its table's name (DESIGN.md, Contract 4)
@@ -62,7 +65,7 @@ def write_csv(frame: pd.DataFrame, out: IO[str], rows: int = CHUNK_ROWS) -> None
 
 
 def write_jsonl(frame: pd.DataFrame, table: str, out: IO[str], list_columns: tuple[str, ...] = (),
-                rows: int = CHUNK_ROWS) -> None:
+                rows: int = JSONL_CHUNK_ROWS) -> None:
     """``frame`` as JSON Lines, one object per row with ``"table": table`` first, chunk by chunk (text made
     inert as in CSV; NaN → null; ``;``-joined list columns → lists)."""
     from .compare import json_records
@@ -77,7 +80,7 @@ def write_jsonl(frame: pd.DataFrame, table: str, out: IO[str], list_columns: tup
         out.write(text if text.endswith("\n") else text + "\n")
 
 
-def write_result_jsonl(result: Any, out: IO[str], with_basis: bool, rows: int = CHUNK_ROWS) -> None:
+def write_result_jsonl(result: Any, out: IO[str], with_basis: bool, rows: int = JSONL_CHUNK_ROWS) -> None:
     """The comparison as JSON Lines: its obligations, costs and warnings (DESIGN.md, Contract 4)."""
     write_jsonl(obligations_table(result, with_basis), "obligations", out, ("funding_forms",), rows)
     write_jsonl(result.costs, "costs", out, (), rows)

@@ -27,6 +27,7 @@ contract: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.cli_path
 
 sync-examples:
 	cp examples/profiles.yaml comparisons/data/examples/profiles.yaml

@@ -433,10 +433,11 @@ class ComparisonResult:
 #: the tables ``to_csv`` and ``xjur compare --format csv --table`` write
 
 
-def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None) -> str:
+def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None,
+                 lines: bool = False) -> str:
     """A table as a JSON array of row objects, as :func:`records` gives them: NaN (and ±inf) → null,
     ``;``-joined list columns → lists; floats rounded to 15 significant digits and written in their shortest
-    form (``comparisons/tables.py``)."""
+    form (``comparisons/tables.py``). ``lines``: one object per line (JSON Lines) instead of an array."""
     out = tidy_floats(frame)
     for c in list_columns:
         codes, uniq = pd.factorize(out[c].astype(object).fillna(""))
@@ -444,7 +445,7 @@ def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: 
         lists[:] = [[x for x in str(u).split(";") if x] for u in uniq]
         out[c] = lists[codes] if len(codes) else []
     return shortest_json_numbers(out.to_json(orient="records", force_ascii=False, double_precision=15,
-                                             indent=indent))
+                                             indent=None if lines else indent, lines=lines))
 
 
 def records(frame: pd.DataFrame, list_columns: Sequence[str] = ()) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Loading exchange profiles (Contract 1) from YAML, CSV, XLSX, DataFrames and lists of dicts.
+"""Loading exchange profiles (Contract 1) from YAML, CSV, XLSX, Parquet, DataFrames and lists of dicts.
 
 Whatever the source, the result is one validated frame (see ``jurisdictions.framework.validation``), and
 bad input raises one :class:`ProfileError` listing every problem with its file, row and field.
@@ -151,7 +151,11 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         max_rows = policy.limits("profiles").max_rows
-        if suffix == ".csv":
+        if suffix == ".parquet":
+            raw = _read_parquet(path)
+            labels = RowLabels(len(raw), lambda i: f"row {i + 1}")
+            where = hint = ""
+        elif suffix == ".csv":
             policy.check_size(path, "profiles")
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, nrows=max_rows + 1)
             labels = RowLabels(len(raw), lambda i: f"row {i + 1} (line {i + 2})")
@@ -176,7 +180,7 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         raise _refused(e) from None
     except pd.errors.EmptyDataError:
         raise ProfileError([Problem(str(path), "", "", NO_VALUE, "no profiles: the file is empty")]) from None
-    except (pd.errors.ParserError, ValueError, OSError, KeyError) as e:
+    except (pd.errors.ParserError, ValueError, OSError, KeyError, TypeError) as e:
         raise ProfileError([Problem(str(path), "", "", NO_VALUE, f"cannot read the file: {e}")]) from None
     layout = _layout_problem(raw, str(path), where, hint)
     if layout is not None:
@@ -188,8 +192,38 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     return validate_frame(raw, str(path), labels)
 
 
+def check_parquet(path: Path, kind: str = "profiles") -> int:
+    """A Parquet file within the input policy (size on disk; data rows and unpacked size from the footer,
+    before any page is read): its row count."""
+    import pyarrow.lib
+    import pyarrow.parquet as pq  # lazy: only Parquet input pays for it
+
+    policy.check_size(path, kind)
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (pyarrow.lib.ArrowException, OSError) as e:
+        raise policy.InputError(str(path), "", f"not a readable Parquet file ({e})") from None
+    policy.check_rows(meta.num_rows, str(path), kind)
+    policy.check_unpacked(sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)), str(path), kind)
+    return meta.num_rows
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet table of profiles, checked by the input policy first, as plain columns (text as Python
+    strings, as a CSV file is read), for :func:`validate_frame`."""
+    import pyarrow.lib
+    import pyarrow.parquet as pq
+
+    check_parquet(path)
+    try:
+        table = pq.read_table(path)
+    except (pyarrow.lib.ArrowException, OSError) as e:
+        raise policy.InputError(str(path), "", f"not a readable Parquet file ({e})") from None
+    return table.to_pandas(types_mapper=None, strings_to_categorical=False, ignore_metadata=True)
+
+
 def read_profiles_file(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """One file of profiles, by extension: .yaml/.yml, .csv, .xlsx (``sheet``: the workbook's sheet to read;
+    """One file of profiles, by extension: .yaml/.yml, .csv, .xlsx, .parquet (``sheet``: the workbook's sheet to read;
     default: the sheet named ``profiles``, else the first)."""
     p = Path(path)
     if not p.exists():
@@ -201,9 +235,10 @@ def read_profiles_file(path: str | Path, sheet: str | None = None) -> pd.DataFra
         return _read_yaml(p)
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
         raise ProfileError([Problem(str(p), "", "", NO_VALUE, "--sheet applies to XLSX workbooks only")])
-    if suffix in (".csv", ".xlsx", ".xlsm"):
+    if suffix in (".csv", ".xlsx", ".xlsm", ".parquet"):
         return _read_table(p, sheet)
-    raise ProfileError([Problem(str(p), "", "", NO_VALUE, "unsupported file type (use .yaml, .csv or .xlsx)")])
+    raise ProfileError([Problem(str(p), "", "", NO_VALUE,
+                                "unsupported file type (use .yaml, .csv, .xlsx or .parquet)")])
 
 
 def _is_validated(frame: pd.DataFrame) -> bool:

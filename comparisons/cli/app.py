@@ -91,6 +91,16 @@ class Format(str, Enum):
     csv = "csv"
 
 
+class BatchFormat(str, Enum):
+    """``xjur compare``'s formats: those of every command, and two for large batches."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
 # Options shared by compare, stress, brief (typer reads these defaults as option declarations)
 JurisdictionOpt = typer.Option(None, "--jurisdiction", "-j", help="Jurisdiction code (repeatable); default: all installed")
 AsOfOpt = typer.Option(None, "--as-of", help="Comparison date (YYYY-MM-DD); default: today")

@@ -1,20 +1,28 @@
 """``xjur compare``: obligations of every profile in every jurisdiction, side by side."""
 from __future__ import annotations
 
+import contextlib
+import sys
+from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import IO, Iterator, List, Optional
 
 import typer
 
 from .app import (
-    AssumptionsOpt, AsOfOpt, CurrencyOpt, Format, FormatOpt, FundingOpt, FxRatesOpt, InForceOnlyOpt,
+    AssumptionsOpt, AsOfOpt, BatchFormat, CurrencyOpt, Format, FundingOpt, FxRatesOpt, InForceOnlyOpt,
     JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, SheetOpt, TableName, TableOpt, app, compare_kwargs,
-    console, cost_kwargs, emit_result, profile_source,
+    console, console_err, cost_kwargs, emit_result, print_warnings, profile_source,
 )
 
 
 #: the terminal shows the tables of this many profiles; a larger batch is for --format csv / json
 TABLE_MAX_PROFILES = 40
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 def print_result_table(result, out=None) -> None:
@@ -29,16 +37,71 @@ def print_result_table(result, out=None) -> None:
     more = len(result.profiles) - TABLE_MAX_PROFILES
     if more > 0:
         con.print(f"[yellow]… {more:,} more profiles not shown as tables:[/] --format csv or --format json "
-                  "(with --output FILE) gives every row", highlight=False)
+                  "(large batches: jsonl, or parquet --output DIR/) gives every row", highlight=False)
     con.print(legend())
     from .plan_cmd import print_cost_section
 
     print_cost_section(result, con, max_profiles=TABLE_MAX_PROFILES)
 
 
+@contextlib.contextmanager
+def text_out(output: Optional[Path]) -> Iterator[IO[str]]:
+    """stdout, or ``output`` opened for writing (then "wrote FILE" on stderr)."""
+    if output is None:
+        yield sys.stdout
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8", newline="") as fh:
+        yield fh
+    console_err.print(f"wrote {output}", highlight=False)
+
+
+def parquet_dir(output: Optional[Path], what: str) -> Path:
+    """The directory ``--output`` names for Parquet files (required: Parquet is not written to a terminal)."""
+    from jurisdictions.framework import XjurError
+
+    if output is None:
+        raise XjurError(f"{what} writes Parquet files: give the directory with --output DIR/")
+    if output.exists() and not output.is_dir():
+        raise XjurError(f"--output {output}: Parquet files are written into a directory, and this is a file")
+    return output
+
+
+def emit_batch(result, format: BatchFormat, output: Optional[Path], with_basis: Optional[bool],
+               table: Optional[TableName]) -> None:
+    """CSV, JSON Lines or Parquet written in chunks (``comparisons/output.py``); warnings on stderr (JSON Lines
+    carries them as lines of its own)."""
+    from jurisdictions.framework import XjurError
+
+    from .. import output as out
+
+    if table is not None and format is not BatchFormat.csv:
+        raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} "
+                        "shows every table)")
+    basis = out.with_basis_default(result, with_basis)
+    if format is BatchFormat.parquet:  # columnar files for large batches: basis lines only when asked
+        for path in out.write_result_parquet(result, parquet_dir(output, "--format parquet"), bool(with_basis)):
+            console_err.print(f"wrote {path}", highlight=False)
+        print_warnings(list(result.warnings) + result.cost_warnings())
+        return
+    with text_out(output) as fh:
+        if format is BatchFormat.jsonl:
+            out.write_result_jsonl(result, fh, basis)
+        else:
+            name = table.value if table is not None else "obligations"
+            frame = out.obligations_table(result, basis) if name == "obligations" else result.table(name)
+            out.write_csv(frame, fh)
+    if format is BatchFormat.csv:
+        print_warnings(result.warnings)
+    if not basis and with_basis is None:
+        console_err.print(f"[dim]note:[/] {len(result.profiles):,} profiles: the obligations are written without "
+                          "their basis lines (--with-basis adds them)", highlight=False)
+
+
 @app.command("compare")
 def compare_command(
-    profiles: List[Path] = typer.Argument(..., help="Profile files (YAML, CSV, XLSX)"),
+    profiles: List[Path] = typer.Argument(..., help="Profile files (YAML, CSV, XLSX, Parquet); with --engine dask, "
+                                                    "one directory of Parquet files"),
     jurisdiction: Optional[List[str]] = JurisdictionOpt,
     as_of: Optional[str] = AsOfOpt,
     currency: str = CurrencyOpt,
@@ -48,15 +111,55 @@ def compare_command(
     fx_rates: Optional[Path] = FxRatesOpt,
     assumptions: Optional[List[Path]] = AssumptionsOpt,
     funding: Optional[Path] = FundingOpt,
-    format: Format = FormatOpt,
+    format: BatchFormat = typer.Option(BatchFormat.table, "--format", "-f",
+                                       help="Output format; large batches: jsonl (one row per line) or parquet "
+                                            "(--output DIR/)"),
     output: Optional[Path] = OutputOpt,
     sheet: Optional[str] = SheetOpt,
     table: Optional[TableName] = TableOpt,
+    with_basis: Optional[bool] = typer.Option(None, "--with-basis/--without-basis",
+                                              help="Write each obligation's basis line (default: below 5,000 "
+                                                   "profiles; never in Parquet unless asked)"),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: this process; dask: partition by "
+                                  "partition on a Dask cluster (a directory of Parquet files in, --format "
+                                  "parquet --output DIR/ out)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="--engine dask: the address of a running "
+                                            "Dask scheduler (tcp://HOST:8786); default: a local cluster of 2 "
+                                            "worker processes"),
 ) -> None:
     """Compare what each jurisdiction demands of the same profiles."""
+    kwargs = {**compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
+              **cost_kwargs(assumptions, funding)}
+    if engine is Engine.dask or scheduler is not None:
+        return _compare_dask(profiles, format, output, with_basis, scheduler, kwargs)
     from ..compare import compare
+    from ..output import format_advice
 
-    result = compare(profile_source(profiles, sheet),
-                     **compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
-                     **cost_kwargs(assumptions, funding))
-    emit_result(result, format, output, print_result_table, table=table)
+    if format is BatchFormat.parquet:
+        parquet_dir(output, "--format parquet")  # before the comparison, not after it
+    result = compare(profile_source(profiles, sheet), **kwargs)
+    advice = format_advice(len(result.profiles), format.value)
+    if advice:
+        console_err.print(f"[yellow]warning:[/] {advice}", highlight=False)
+    if format in (BatchFormat.table, BatchFormat.json) or (format is BatchFormat.csv and table is TableName.summary):
+        emit_result(result, Format(format.value), output, print_result_table, table=table)
+    else:
+        emit_batch(result, format, output, with_basis, table)
+
+
+def _compare_dask(profiles: List[Path], format: BatchFormat, output: Optional[Path], with_basis: Optional[bool],
+                  scheduler: Optional[str], kwargs: dict) -> None:
+    """``--engine dask``: the comparison of a directory of Parquet files, partition by partition."""
+    from jurisdictions.framework import XjurError
+
+    if format is not BatchFormat.parquet:
+        raise XjurError(f"--engine dask writes partitioned Parquet: use --format parquet (not {format.value})")
+    if len(profiles) != 1:
+        raise XjurError("--engine dask reads one directory of Parquet files")
+    from ..distributed import compare_dask
+
+    summary = compare_dask(profiles[0], parquet_dir(output, "--engine dask"), scheduler=scheduler,
+                           with_basis=bool(with_basis), **kwargs)
+    console_err.print(f"wrote {len(summary)} partitions ({int(summary['profiles'].sum()):,} profiles, "
+                      f"{int(summary['obligation_rows'].sum()):,} obligation rows) to {output} on "
+                      f"{summary['worker'].nunique()} workers", highlight=False)

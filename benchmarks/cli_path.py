@@ -1,0 +1,167 @@
+"""``python -m benchmarks.cli_path``: the CLI path end to end per format (read, compare, costs, write) and the
+Dask path, each in a fresh process, with wall time and peak memory.
+
+Each row runs ``xjur compare IN -j JP -j EU -j HK --scenario all --format F --output OUT`` in a child process
+(the typer application called in-process there, so its ``ru_maxrss`` is the whole run's peak: interpreter,
+libraries, input, comparison, costs at the central assumption set, writing). The Dask row runs
+``comparisons.distributed.compare_dask`` on a local cluster of two worker processes; its peak memory is the
+client's peak plus each worker's (measured on the workers before the cluster closes). Input files are written
+before the timed run (not counted). Results: ``benchmarks/CLI_RESULTS.md`` and the README's section between
+``<!-- bench-cli:start -->`` and ``<!-- bench-cli:end -->``.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("CLI_RESULTS.md")
+README = ROOT / "README.md"
+START, END = "<!-- bench-cli:start -->", "<!-- bench-cli:end -->"
+AS_OF = "2026-11-25"
+CODES = ("JP", "EU", "HK")
+#: (profiles, input format, output format or "dask")
+RUNS = ((100_000, "csv", "csv"), (100_000, "csv", "jsonl"), (100_000, "parquet", "parquet"),
+        (1_000_000, "parquet", "parquet"), (1_000_000, "parquet", "dask"))
+#: the targets of issue 22: (profiles, output) → (seconds or None, GB)
+TARGETS = {(100_000, "csv"): (None, 1.5), (100_000, "jsonl"): (None, 1.5), (1_000_000, "parquet"): (10.0, 3.0)}
+
+
+def _peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # kB → GB
+
+
+def write_input(n: int, fmt: str, directory: Path) -> Path:
+    """``n`` generated profiles as one CSV or Parquet file, or (``dask``) a directory of Parquet files."""
+    from .generate import generate_profiles
+
+    frame = generate_profiles(n)
+    directory.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        path = directory / f"profiles-{n}.csv"
+        frame.to_csv(path, index=False)
+    elif fmt == "parquet":
+        path = directory / f"profiles-{n}.parquet"
+        frame.to_parquet(path)
+    else:
+        path = directory / f"parts-{n}"
+        path.mkdir(exist_ok=True)
+        step = 100_000
+        for i in range(0, n, step):
+            frame.iloc[i:i + step].to_parquet(path / f"part-{i // step:04d}.parquet")
+    return path
+
+
+def child(src: str, fmt: str, out: str) -> None:
+    """The timed run (in a fresh process): one JSON line with seconds and peak GB on stdout."""
+    t0 = time.perf_counter()
+    if fmt == "dask":
+        from distributed import Client, LocalCluster
+
+        from comparisons.distributed import compare_dask
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            summary = compare_dask(src, out, scheduler=client, as_of=AS_OF, jurisdictions=list(CODES),
+                                   scenarios=["all"])
+            workers = client.run(_peak_gb)
+        seconds = time.perf_counter() - t0
+        peak = _peak_gb() + sum(workers.values())
+        extra = {"workers": len(set(summary["worker"])), "partitions": len(summary),
+                 "obligation_rows": int(summary["obligation_rows"].sum())}
+    else:
+        from comparisons.cli.app import command
+
+        args = ["compare", src, *[x for c in CODES for x in ("-j", c)], "--scenario", "all", "--as-of", AS_OF,
+                "--format", fmt, "--output", out]
+        try:
+            command()(args, standalone_mode=False)
+        except SystemExit as e:  # pragma: no cover - a failing run is reported, not hidden
+            if e.code:
+                raise
+        seconds = time.perf_counter() - t0
+        peak = _peak_gb()
+        extra = {}
+    size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file()) if Path(out).is_dir() \
+        else Path(out).stat().st_size
+    print(json.dumps({"seconds": seconds, "peak_gb": peak, "output_mb": size / 1024 ** 2, **extra}))
+
+
+def run_one(n: int, in_fmt: str, out_fmt: str, work: Path) -> dict:
+    src = write_input(n, "dask" if out_fmt == "dask" else in_fmt, work / "in")
+    out = work / f"out-{n}-{out_fmt}" / ("" if out_fmt in ("parquet", "dask") else f"result.{out_fmt}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    p = subprocess.run([sys.executable, "-m", "benchmarks.cli_path", "--child", str(src), out_fmt, str(out)],
+                       capture_output=True, text=True, cwd=ROOT, env=env)
+    if p.returncode != 0:
+        return {"profiles": n, "input": in_fmt, "output": out_fmt, "error": p.stderr.strip().splitlines()[-1:]}
+    rec = json.loads(p.stdout.strip().splitlines()[-1])
+    return {"profiles": n, "input": in_fmt, "output": out_fmt, **rec}
+
+
+def render(rows: list[dict], started: str, load: tuple[float, ...]) -> str:
+    lines = [f"Measured by `python -m benchmarks.cli_path` on {started}, load average at start "
+             f"{', '.join(f'{x:.1f}' for x in load)} (a shared 2-core machine: other developers' jobs ran at the "
+             "same time). `xjur compare IN -j JP -j EU -j HK --scenario all --format F --output OUT`, costs at "
+             "the central assumption set; each row a fresh process (read, validate, compare, cost, write).", "",
+             "| profiles | in | out | wall | peak memory | output | target | |", "|---:|---|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        key = (r["profiles"], "parquet" if r["output"] == "dask" else r["output"])
+        target = TARGETS.get(key) if r["output"] != "dask" else None
+        if "error" in r:
+            lines.append(f"| {r['profiles']:,} | {r['input']} | {r['output']} | failed: {r['error']} | | | | |")
+            continue
+        t = "" if target is None else " and ".join(
+            x for x in ((f"≤ {target[0]:g} s" if target[0] else ""), f"≤ {target[1]:g} GB") if x)
+        ok = "" if target is None else ("met" if (target[0] is None or r["seconds"] <= target[0])
+                                        and r["peak_gb"] <= target[1] else "**not met**")
+        out = "Dask, 2 local workers" if r["output"] == "dask" else r["output"]
+        lines.append(f"| {r['profiles']:,} | {r['input']} | {out} | {r['seconds']:.1f} s | {r['peak_gb']:.2f} GB | "
+                     f"{r['output_mb']:,.0f} MB | {t} | {ok} |")
+    lines += ["", "Peak memory: `ru_maxrss` of the process; for Dask the client's plus each worker's peak. "
+              "Parquet and JSON Lines are written in chunks from the compact tables (no `basis` lines unless "
+              "`--with-basis`)."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.cli_path", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-profiles", type=int, default=1_000_000, help="skip rows above this batch size")
+    ap.add_argument("--no-write", action="store_true", help="print the table; do not touch README/CLI_RESULTS.md")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        return child(*args.child)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    load = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix="xjur-bench-cli-"))
+    rows = []
+    try:
+        for n, i, o in RUNS:
+            if n <= args.max_profiles:
+                rows.append(run_one(n, i, o, work))
+                print(json.dumps(rows[-1]), file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    section = render(rows, started, load)
+    print(section)
+    if not args.no_write:
+        RESULTS.write_text("# CLI path benchmark\n\n" + section + "\n\n```json\n" + json.dumps(rows, indent=1)
+                           + "\n```\n", encoding="utf-8")
+        text = README.read_text(encoding="utf-8")
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            README.write_text(f"{head}{START}\n{section}\n{END}{rest.split(END, 1)[1]}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

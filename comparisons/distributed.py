@@ -1,0 +1,124 @@
+"""The same comparison on a Dask cluster, partition by partition (``xjur compare DIR --engine dask``).
+
+Obligations, costs and stress are row-independent per profile, so a batch split into partitions gives the same
+rows as the whole batch compared at once. The profiles are a Dask DataFrame read from a directory of Parquet
+files (each file checked by the input policy first: size, rows and unpacked size from its footer); every
+partition is validated, compared, costed and written as Parquet *on a worker*
+(``OUT/obligations/part-N.parquet``, ``OUT/costs/part-N.parquet``); the client receives only one summary row
+per partition (profiles, rows, the worker that computed it), never the tables.
+
+Without a scheduler address a ``distributed.LocalCluster`` is started: worker processes, bound to 127.0.0.1,
+no dashboard. On a real cluster, pass its scheduler (``tcp://HOST:8786``); the workers need xjur installed and
+must see the input and output directories at the same paths (a shared file system or object store).
+
+Profile names are unique within a partition (validated there); across partitions they are not compared.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+#: the summary row each partition returns to the client
+SUMMARY_COLUMNS = ("partition", "profiles", "obligation_rows", "cost_rows", "worker")
+#: the local cluster started without --scheduler
+LOCAL_WORKERS = 2
+
+
+def parquet_files(directory: str | Path) -> list[Path]:
+    """The ``.parquet`` files of ``directory`` (sorted), each within the input policy (size on disk, rows and
+    unpacked size from its footer); a clear error when there are none."""
+    from jurisdictions.framework import Problem, ProfileError
+    from jurisdictions.framework import input_policy as policy
+    from jurisdictions.framework.errors import NO_VALUE
+
+    from .load import check_parquet
+
+    d = Path(directory)
+    if not d.is_dir():
+        raise ProfileError([Problem(str(d), "", "", NO_VALUE, "--engine dask reads a directory of Parquet files")])
+    files = sorted(p for p in d.iterdir() if p.suffix.lower() == ".parquet" and p.is_file())
+    if not files:
+        raise ProfileError([Problem(str(d), "", "", NO_VALUE, "no .parquet files in the directory")])
+    try:
+        for f in files:
+            check_parquet(f)
+    except policy.InputError as e:
+        raise ProfileError([Problem(e.source, e.where, "", NO_VALUE, e.message)]) from None
+    return files
+
+
+def compare_partition(raw: pd.DataFrame, partition_info: dict | None = None, *, out_dir: str,
+                      with_basis: bool = False, options: dict) -> pd.DataFrame:
+    """One partition of raw profiles validated, compared, costed and written as Parquet into ``out_dir``
+    (run on a worker); its summary row (:data:`SUMMARY_COLUMNS`)."""
+    from .compare import compare
+    from .load import load_profiles
+    from .output import write_parquet, obligations_table, parquet_metadata
+
+    number = int(partition_info["number"]) if partition_info else 0
+    if len(raw) == 0:  # dask's meta computation, or an empty file
+        return _summary(number, 0, 0, 0)
+    result = compare(load_profiles(raw.reset_index(drop=True)), **options)
+    ob = obligations_table(result, with_basis)
+    costs = result.costs
+    name = f"part-{number:05d}.parquet"
+    write_parquet(ob, Path(out_dir) / "obligations" / name, parquet_metadata(result, "obligations"))
+    write_parquet(costs, Path(out_dir) / "costs" / name, parquet_metadata(result, "costs"))
+    return _summary(number, len(result.profiles), len(ob), len(costs))
+
+
+def _summary(number: int, profiles: int, obligation_rows: int, cost_rows: int) -> pd.DataFrame:
+    try:
+        from distributed import get_worker
+
+        worker = get_worker().address
+    except (ImportError, ValueError):
+        worker = ""
+    return pd.DataFrame({"partition": [number], "profiles": [profiles], "obligation_rows": [obligation_rows],
+                         "cost_rows": [cost_rows], "worker": [worker]})
+
+
+def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any = None, with_basis: bool = False,
+                 as_of: Any = None, **options: Any) -> pd.DataFrame:
+    """Compare the profiles of a directory of Parquet files partition by partition on a Dask cluster and write
+    ``out_dir/obligations/`` and ``out_dir/costs/`` as partitioned Parquet; the per-partition summary.
+
+    ``scheduler``: a scheduler address, a ``distributed.Client``, or None (a local cluster of
+    :data:`LOCAL_WORKERS` worker processes, started and closed here). ``options``: ``compare``'s keyword
+    arguments (jurisdictions, currency, scenarios, parameters, fx, assumptions, funding ...); ``as_of`` is fixed
+    on the client (default today) so that every worker compares on the same date."""
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from .compare import parse_date
+
+    files = parquet_files(directory)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    options = {**options, "as_of": parse_date(as_of).isoformat() if not isinstance(as_of, dt.date) else as_of}
+    meta = pd.DataFrame({"partition": pd.Series(dtype="int64"), "profiles": pd.Series(dtype="int64"),
+                         "obligation_rows": pd.Series(dtype="int64"), "cost_rows": pd.Series(dtype="int64"),
+                         "worker": pd.Series(dtype=object)})
+    cluster = client = None
+    try:
+        if isinstance(scheduler, Client):
+            client = scheduler
+        elif scheduler is not None:
+            client = Client(scheduler)
+        else:
+            cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
+            client = Client(cluster)
+        frame = dd.read_parquet([str(f) for f in files])
+        parts = frame.map_partitions(compare_partition, out_dir=str(out.resolve()), with_basis=with_basis,
+                                     options=options, meta=meta, align_dataframes=False)
+        summary = client.compute(parts).result()
+    finally:
+        if client is not None and client is not scheduler:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return summary.sort_values("partition").reset_index(drop=True)

@@ -1,0 +1,143 @@
+"""Writing a comparison's tables in chunks: CSV, JSON Lines and Parquet (``xjur compare --format csv|jsonl|parquet``).
+
+Peak memory does not grow with the size of the output: each table is written ``CHUNK_ROWS`` rows at a time
+from the batch's compact form (``result.amounts`` and ``result.costs``: text columns as categoricals, no
+``basis``), so only one chunk of text exists at once. The ``basis`` lines of a large batch are rendered only
+when asked (``with_basis``): on a million profiles that alone takes tens of seconds and gigabytes.
+
+CSV and JSON Lines text goes through ``report/safe_text.py`` (no cell a spreadsheet would run as a formula);
+Parquet keeps the raw values (a typed columnar file, not read as formulas) and carries the comparison's
+metadata (as of, FX, jurisdictions, versions) in its file metadata under the key ``xjur``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+import pandas as pd
+
+from .tables import tidy_floats
+
+#: rows written at once: about 30 MB of CSV text for obligation rows
+CHUNK_ROWS = 200_000
+#: rows of one JSON Lines chunk: a row of JSON text is about 5 times its CSV (keys repeated on every line), and
+#: pandas holds about four copies of a chunk's text while writing it
+JSONL_CHUNK_ROWS = 25_000
+#: the key of the Parquet file metadata holding the comparison's metadata (JSON)
+PARQUET_META_KEY = b"xjur"
+#: JSON Lines: the tables, each line tagged with its table's name (DESIGN.md, Contract 4)
+JSONL_TABLES = ("obligations", "costs", "warnings")
+#: --format json builds the whole document in memory: from this many profiles xjur names a better format
+JSON_ADVICE_MIN_PROFILES = 5_000
+#: --format csv writes text of every row: from this many profiles xjur names Parquet
+CSV_ADVICE_MIN_PROFILES = 500_000
+
+
+def with_basis_default(result: Any, with_basis: bool | None) -> bool:
+    """Whether the obligations written carry ``basis``: as asked, else for a batch whose text was rendered
+    with the rules (below ``DEFER_TEXT_MIN_PROFILES`` profiles)."""
+    return bool(with_basis) if with_basis is not None else not result.text_deferred
+
+
+def obligations_table(result: Any, with_basis: bool) -> pd.DataFrame:
+    """The obligations to write: the Contract 2 table with ``basis``, or the compact one without it."""
+    return result.obligations if with_basis else result.amounts
+
+
+def chunks(frame: pd.DataFrame, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """``frame`` in consecutive slices of at most ``rows`` rows (one empty slice for an empty frame)."""
+    if len(frame) == 0:
+        yield frame
+        return
+    for start in range(0, len(frame), rows):
+        yield frame.iloc[start:start + rows]
+
+
+def write_csv(frame: pd.DataFrame, out: IO[str], rows: int = CHUNK_ROWS) -> None:
+    """``frame`` as CSV (no index, header once), chunk by chunk: floats without binary noise, text cells made
+    inert for spreadsheets (a categorical through its categories, once)."""
+    from .report.safe_text import neutralise_frame
+
+    safe = neutralise_frame(frame)
+    for i, part in enumerate(chunks(safe, rows)):
+        out.write(tidy_floats(part).to_csv(index=False, header=i == 0))
+
+
+def write_jsonl(frame: pd.DataFrame, table: str, out: IO[str], list_columns: tuple[str, ...] = (),
+                rows: int = JSONL_CHUNK_ROWS) -> None:
+    """``frame`` as JSON Lines, one object per row with ``"table": table`` first, chunk by chunk (text made
+    inert as in CSV; NaN → null; ``;``-joined list columns → lists)."""
+    from .compare import json_records
+    from .report.safe_text import neutralise_frame
+
+    if len(frame) == 0:
+        return
+    safe = neutralise_frame(frame)
+    for part in chunks(safe, rows):
+        tagged = pd.concat([pd.DataFrame({"table": table}, index=part.index), part], axis=1)
+        text = json_records(tagged, list_columns, lines=True)
+        out.write(text if text.endswith("\n") else text + "\n")
+
+
+def write_result_jsonl(result: Any, out: IO[str], with_basis: bool, rows: int = JSONL_CHUNK_ROWS) -> None:
+    """The comparison as JSON Lines: its obligations, costs and warnings (DESIGN.md, Contract 4)."""
+    write_jsonl(obligations_table(result, with_basis), "obligations", out, ("funding_forms",), rows)
+    write_jsonl(result.costs, "costs", out, (), rows)
+    warnings = list(result.warnings) + result.cost_warnings()
+    if warnings:
+        write_jsonl(pd.DataFrame(warnings).fillna(""), "warnings", out, (), rows)
+
+
+def parquet_metadata(result: Any, table: str) -> dict:
+    """The comparison's metadata for a Parquet file's footer: as of, currency, FX, scenarios, jurisdictions and
+    their regimes, the table's name and the versions of xjur, pandas and pyarrow that wrote it."""
+    import pyarrow
+
+    from . import __version__
+
+    return {**result.meta(), "table": table,
+            "versions": {"xjur": __version__, "pandas": pd.__version__, "pyarrow": pyarrow.__version__}}
+
+
+def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: int = CHUNK_ROWS) -> Path:
+    """``frame`` as one Parquet file (categoricals as dictionary columns, row groups of ``rows`` rows) with
+    ``metadata`` as JSON under :data:`PARQUET_META_KEY` in the file metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[PARQUET_META_KEY] = json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8")
+    pq.write_table(table.replace_schema_metadata(meta), path, row_group_size=rows)
+    return path
+
+
+def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, name: str = "",
+                         rows: int = CHUNK_ROWS) -> list[Path]:
+    """``obligations{name}.parquet`` and ``costs{name}.parquet`` in ``directory`` (``name``: e.g. ``-part-3``
+    for one partition of a distributed run)."""
+    d = Path(directory)
+    return [write_parquet(obligations_table(result, with_basis), d / f"obligations{name}.parquet",
+                          parquet_metadata(result, "obligations"), rows),
+            write_parquet(result.costs, d / f"costs{name}.parquet", parquet_metadata(result, "costs"), rows)]
+
+
+def read_parquet_metadata(path: str | Path) -> dict:
+    """The comparison's metadata stored in a Parquet file written by :func:`write_parquet`."""
+    import pyarrow.parquet as pq
+
+    return json.loads(pq.read_schema(path).metadata[PARQUET_META_KEY])
+
+
+def format_advice(n_profiles: int, fmt: str) -> str | None:
+    """A warning when ``fmt`` is a poor fit for a batch of ``n_profiles`` profiles, naming the better format."""
+    if fmt == "json" and n_profiles >= JSON_ADVICE_MIN_PROFILES:
+        return (f"--format json holds the whole document of {n_profiles:,} profiles in memory: --format jsonl "
+                "streams it one row per line, --format parquet --output DIR/ writes columnar files")
+    if fmt == "csv" and n_profiles >= CSV_ADVICE_MIN_PROFILES:
+        return (f"--format csv writes every cell of {n_profiles:,} profiles as text: --format parquet --output DIR/ "
+                "is several times smaller and faster to write and to read back")
+    return None

@@ -11,6 +11,7 @@ from . import compare_cmd, demo_cmd, explain_cmd, jurisdictions_cmd  # noqa: F40
 from . import plan_cmd  # noqa: F401  (xjur plan)
 from . import stress_cmd  # noqa: F401  (register commands)
 from . import brief_cmd  # noqa: F401  (xjur brief)
+from . import serve_cmd  # noqa: F401  (xjur serve)
 
 
 def main() -> None:

@@ -111,7 +111,7 @@ def test_explain_a_cell_gives_formula_parameters_dates_statuses_and_citations(cl
     assert r.status_code == 200
     text = unescape(r.text)
     assert "MiCA Art. 67(1)(b)" in text and "eu_fo_multiplier" in text and "0.25" in text
-    assert "2024-12-30" in text and "in_force" in text
+    assert "2024-12-30" in text and "in force" in text
     assert "EUR 500,000" in text  # 0.25 × 2,000,000
 
 

@@ -52,6 +52,9 @@ def _templates() -> Jinja2Templates:
     t.env.autoescape = True
     t.env.globals.update(HELP=F.HELP, PROFILE_FIELDS=F.PROFILE_FIELDS, SERVICES=F.SERVICES,
                          SCENARIOS=F.SCENARIOS, unit_of=F.unit_of, LIST_FIELDS=F.LIST_FIELDS)
+    from ..report.briefing import STATUS_LABEL
+
+    t.env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
     return t
 
 

@@ -212,3 +212,11 @@ def test_serve_listens_on_loopback_unless_told_and_says_how_to_install(monkeypat
         CliRunner().invoke(app, ["serve"], catch_exceptions=False)
     help_text = CliRunner().invoke(app, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text and "--port" in help_text
+
+
+def test_a_bad_option_with_uploaded_profiles_keeps_them_in_the_form(client):
+    data = F.encode_data((EXAMPLES / "profiles.yaml").read_text(encoding="utf-8"))
+    r = client.get("/compare", params={"data": data, "as_of": "25.11.2026"})
+    assert r.status_code == 400
+    assert errors_of(r.text)["as_of"] == ["as_of '25.11.2026' is not an ISO date (YYYY-MM-DD)"]
+    assert f'<input type="hidden" name="data" value="{data}">' in r.text and 'id="kept-upload"' in r.text

@@ -172,7 +172,6 @@ def create_app(debug: bool = False) -> Starlette:
 
                 try:
                     frame = await run_in_threadpool(load_profiles, str(path))
-                    F.compare_kwargs(inputs.values, Path(tmp))
                 except XjurError as e:
                     F.place_error(e, inputs.errors, Path(tmp), "upload")
                     return form_page(request, inputs, status=400)

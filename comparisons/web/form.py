@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from jurisdictions.framework import SERVICES, ProfileError, XjurError
+from jurisdictions.framework import SERVICES, ProfileError
 from jurisdictions.framework import input_policy as policy
 from jurisdictions.framework.profile import MONEY_FIELDS, REQUIRED_FIELDS
 from jurisdictions.framework.optional_fields import OPTIONAL_FIELDS
@@ -24,27 +24,34 @@ from jurisdictions.framework.optional_fields import OPTIONAL_FIELDS
 SCENARIOS = ("low", "central", "high")
 #: Profile fields shown as list inputs (codes separated by commas or spaces).
 LIST_FIELDS = ("fiat_markets", "us_states")
-#: Help text of each form field (from the README's "Profiles" section and the design's Contract 1).
+#: Help text of each form field (the README's "Profiles" section and the design's Contract 1 table).
 HELP: Mapping[str, str] = {
-    "name": "Any name; it labels the profile in every table (shown as text, never as markup).",
-    "currency": "ISO 4217 code of the profile's amounts, e.g. USD, JPY, EUR.",
-    "services": "MiCA's ten crypto-asset services (Art. 3(1)(16)); tick every one the business offers.",
-    "client_crypto_assets": "Clients' crypto-assets held in custody.",
-    "hot_wallet_share": "Share of the clients' crypto-assets in hot wallets, as a fraction (0.05, not 5%).",
-    "client_fiat": "Clients' money held.",
-    "annual_trading_volume": "Trading volume over a year.",
-    "fixed_overheads": "Fixed overheads over a year (MiCA's one quarter of fixed overheads reads it).",
-    "annual_operating_expenses": "Operating expenses over a year.",
-    "own_funds": "The firm's own funds (may be negative).",
-    "adjusted_liabilities": "Optional: adjusted liabilities (default 0).",
-    "active_users": "Optional: number of active users (default 0).",
-    "recent_incident_losses": "Optional: customer losses from recent incidents (the Japanese reserve counts them).",
-    "fiat_markets": "Optional: ISO 4217 codes of the fiat markets served, separated by commas; empty means none.",
-    "peak_annual_trading_volume": "Optional: the peak annual trading volume.",
-    "total_assets": "Optional: the firm's total assets.",
-    "us_states": "Optional: two-letter US state codes where it operates, separated by commas.",
-    "third_party_custody_share": "Optional: share of client crypto-assets held by a third-party custodian (fraction).",
-    "annual_revenue": "Optional: revenue over a year.",
+    "name": "Label of the profile, unique in a batch (shown as text, never as markup).",
+    "currency": "ISO 4217 code: the currency of every money field of this profile (USD, JPY, EUR, ...).",
+    "services": "MiCA's ten services (Art. 3(1)(16)); tick every one the business offers, at least one.",
+    "client_crypto_assets": "Market value of the customers' crypto-assets the firm holds or controls.",
+    "hot_wallet_share": "Share (by value) of those assets kept outside cold storage, as a fraction: 0.05, not 5%.",
+    "client_fiat": "Customers' money held.",
+    "annual_trading_volume": "Value traded on or through the platform over the last 12 months.",
+    "fixed_overheads": "Preceding year's fixed overheads as MiCA Art. 67(3) defines them (projected in a first year).",
+    "annual_operating_expenses": "Operating expenses over the last 12 months.",
+    "own_funds": "Qualifying own funds / net assets available today (may be negative).",
+    "adjusted_liabilities": "Optional (default 0): liabilities as Hong Kong's financial resources rules adjust them.",
+    "active_users": "Optional (default 0): average active users (MiCA Art. 85 uses EU users).",
+    "recent_incident_losses": "Optional (default 0): customer losses from security incidents in the look-back "
+                              "window of the Japanese proposal.",
+    "fiat_markets": "Optional (default: the profile's currency): ISO 4217 codes of the currencies in which the firm "
+                    "takes customer money or runs fiat pairs, separated by commas.",
+    "peak_annual_trading_volume": "Optional (default: the annual trading volume): highest annual volume of the "
+                                  "current year and the two before it.",
+    "total_assets": "Optional: the firm's balance-sheet total; where absent, a market that needs it uses own funds "
+                    "+ client fiat and labels the row assumed.",
+    "us_states": "Optional: two-letter codes of the US states the firm is or will be licensed in, separated by "
+                 "commas; where absent, the US model assumes a representative set (labelled assumed).",
+    "third_party_custody_share": "Optional (default 0): share (by value) of client crypto-assets held by an "
+                                 "approved third-party custodian, as a fraction.",
+    "annual_revenue": "Optional: revenue over the last 12 months; where absent, a rule that needs it gives no "
+                      "amount and says so.",
 }
 #: The Contract 1 fields on the form, in order (``incidents`` is a list of records: YAML uploads only).
 PROFILE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
@@ -240,6 +247,6 @@ def frame_yaml(frame: Any) -> str:
     return yaml.safe_dump({"profiles": records}, allow_unicode=True, sort_keys=False)
 
 
-__all__ = ["FormErrors", "HELP", "PROFILE_FIELDS", "SCENARIOS", "SERVICES", "XjurError", "compare_kwargs",
+__all__ = ["FormErrors", "HELP", "PROFILE_FIELDS", "SCENARIOS", "SERVICES", "compare_kwargs",
            "decode_data", "encode_data", "frame_yaml", "place_error", "profile_record", "query_items",
            "safe_filename", "unit_of", "values_of"]

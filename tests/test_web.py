@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import warnings
 import zlib
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
@@ -17,7 +18,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("starlette")
 pytest.importorskip("multipart")
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its test client; httpx still works
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient  # noqa: E402
 
 from comparisons.cli.serve_cmd import INSTALL_HINT, is_loopback  # noqa: E402
 from comparisons.web import create_app  # noqa: E402

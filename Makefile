@@ -18,6 +18,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/xjur demo
+	@echo "The web form: $(BIN)/xjur serve   (then open http://127.0.0.1:8000/)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile

@@ -22,6 +22,26 @@ def make_profile(**overrides) -> dict:
     return base
 
 
+def zip_bomb_workbook(folder: Path, unpacked_mib: int = 520) -> Path:
+    """``bomb.xlsx`` in ``folder``: a valid one-profile workbook plus a part of ``unpacked_mib`` MiB of zeros
+    (about 0.5 MB packed for 520 MiB): the input policy must refuse it before inflating."""
+    import zipfile
+
+    import pandas as pd
+
+    good = folder / "good.xlsx"
+    pd.DataFrame([make_profile()]).to_excel(good, index=False, sheet_name="profiles")
+    bomb = folder / "bomb.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        with dst.open("xl/worksheets/sheet2.xml", "w") as part:
+            chunk = b"0" * 2 ** 20
+            for _ in range(unpacked_mib):
+                part.write(chunk)
+    return bomb
+
+
 @pytest.fixture
 def profile():
     return make_profile

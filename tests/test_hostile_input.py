@@ -25,7 +25,7 @@ from comparisons.planning.plan import PlanError, plan
 from comparisons.report.safe_text import neutralise, neutralise_frame, to_csv
 from jurisdictions.framework import FxError, ParameterError, ProfileError, XjurError, load_parameters
 from jurisdictions.framework import input_policy as policy
-from tests.conftest import AS_OF, ROOT, make_profile
+from tests.conftest import AS_OF, ROOT, make_profile, zip_bomb_workbook
 
 XJUR = str(Path(sys.executable).with_name("xjur"))
 MEMORY_LIMIT = 1024 * 2 ** 20  # 1 GiB of address space: far below what an expanded bomb needs
@@ -209,16 +209,7 @@ def test_row_and_unpacked_limits_name_the_file():
 
 
 def test_zip_bomb_workbook_is_refused_before_inflating(tmp_path):
-    good = tmp_path / "good.xlsx"
-    pd.DataFrame([make_profile()]).to_excel(good, index=False, sheet_name="profiles")
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
-        for item in src.infolist():
-            dst.writestr(item, src.read(item.filename))
-        with dst.open("xl/worksheets/sheet2.xml", "w") as part:  # 520 MiB of zeros: about 0.5 MB packed
-            chunk = b"0" * 2 ** 20
-            for _ in range(520):
-                part.write(chunk)
+    bomb = zip_bomb_workbook(tmp_path)
     assert bomb.stat().st_size < 2 * 2 ** 20
     r = run_limited("compare", str(bomb), "-j", "EU")
     assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -12,6 +12,7 @@ from . import plan_cmd  # noqa: F401  (xjur plan)
 from . import stress_cmd  # noqa: F401  (register commands)
 from . import brief_cmd  # noqa: F401  (xjur brief)
 from . import timeline_cmd  # noqa: F401  (xjur timeline)
+from . import serve_cmd  # noqa: F401  (xjur serve)
 
 
 def main() -> None:

@@ -201,7 +201,7 @@ def test_a_large_batch_on_the_terminal_shows_the_first_tables_and_says_how_to_ge
     assert "exchange-00000" in r.stdout and "exchange-0000045" not in r.stdout
     # every row is in the CSV
     csv = run("compare", str(big), "-j", "EU", "-j", "HK", "--format", "csv")
-    assert csv.stdout.count("\nexchange-0000045,") == 2 + 6  # EU 2 rows, HK 6 rows
+    assert csv.stdout.count("\nexchange-0000045,") == 2 + 7  # EU 2 rows, HK 6 VATP rows + the planned capital
 
 
 def test_many_warnings_are_counted_after_the_first_ones(capsys):

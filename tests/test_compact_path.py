@@ -66,7 +66,7 @@ def test_compact_amounts_equal_one_profile_at_a_time(batches):
     for i in rng.choice(len(frame), size=12, replace=False):
         one = compare(frame.iloc[[i]], ["JP", "EU", "HK"], as_of=AS_OF, scenarios=["all"]).obligations
         mine = lazy[lazy["profile"] == frame["name"].iloc[i]]
-        assert len(mine) == len(one) == 16  # JP 4 + 4 reserve scenarios, EU 2, HK 6
+        assert len(mine) == len(one) == 17  # JP 4 + 4 reserve scenarios, EU 2, HK 6 + the planned capital
         pd.testing.assert_frame_equal(_plain(mine).reset_index(drop=True), one.drop(columns="basis"))
 
 

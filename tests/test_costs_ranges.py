@@ -194,8 +194,9 @@ def test_json_carries_cost_ranges_per_profile_market_and_scenario(examples_resul
 def test_the_robustness_table_names_the_assumption_that_decides_each_flip(examples_result):
     rob = examples_result.robustness()
     t = rob.table.set_index("profile")
-    # the global group: Hong Kong dearest and Singapore cheapest under every set, nothing flips them
-    assert (t.loc[GLOBAL, "dearest_central"], t.loc[GLOBAL, "cheapest_central"]) == ("HK", "SG")
+    # the global group: Hong Kong dearest and Canada cheapest under every set (Canada asks for no capital and
+    # prices no insurance: its rules move crypto to custodians and hold client assets in trust), nothing flips them
+    assert (t.loc[GLOBAL, "dearest_central"], t.loc[GLOBAL, "cheapest_central"]) == ("HK", "CA")
     assert t.loc[GLOBAL, "dearest_holds"] and t.loc[GLOBAL, "dearest_depends_on"] == ""
     # no conclusion of the six examples flips (the Osaka dealer runs no platform, so Hong Kong's platform rules
     # do not reach it): every one holds under every set

@@ -180,10 +180,13 @@ def test_cli_lists_both_new_markets_and_compares_thailand(tmp_path):
 
     from comparisons.cli import app
 
-    r = CliRunner().invoke(app, ["jurisdictions"], env={"COLUMNS": "200"})
+    r = CliRunner().invoke(app, ["jurisdictions", "--json"])
     assert r.exit_code == 0, r.output
-    assert "Australia (Digital Assets Framework Act 2026)" in r.output and "au.daf (enacted" in r.output
-    assert "Thailand (SEC, Digital Asset Businesses Decree)" in r.output and "th.custodian_2025" in r.output
+    info = {j["code"]: j for j in json.loads(r.output)["jurisdictions"]}
+    assert info["AU"]["name"] == "Australia (Digital Assets Framework Act 2026)"
+    assert [(x["id"], x["status"]) for x in info["AU"]["regimes"]] == [("au.daf", "enacted")]
+    assert info["TH"]["name"] == "Thailand (SEC, Digital Asset Businesses Decree)"
+    assert "th.custodian_2025" in {x["id"] for x in info["TH"]["regimes"]}
     f = tmp_path / "p.yaml"
     f.write_text(yaml.safe_dump({"profiles": [thb(name="bkk", services="custody", client_crypto_assets=2e9,
                                                   hot_wallet_share=0.15)]}), encoding="utf-8")

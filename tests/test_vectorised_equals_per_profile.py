@@ -59,8 +59,8 @@ def test_batch_equals_one_by_one_through_the_pydantic_model(setting, profiles):
         singles.append(compare([one], codes, as_of=AS_OF, currency="USD", scenarios=["all"], registry=reg,
                                fx=rates).obligations)
     a, b = _sorted(batch.obligations), _sorted(pd.concat(singles, ignore_index=True))
-    # JP: 4 + 4 reserve scenarios, EU: 2, HK: 6 rows per profile
-    per_profile = {"JP": 8, "EU": 2, "HK": 6}
+    # JP: 4 + 4 reserve scenarios, EU: 2, HK: 6 VATP rows and the planned dealer/custodian capital per profile
+    per_profile = {"JP": 8, "EU": 2, "HK": 7}
     assert len(a) == N * sum(per_profile[c] for c in codes)
     assert len(a) == len(b)
     for col in COLUMNS:

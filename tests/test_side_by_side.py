@@ -21,6 +21,7 @@ from hypothesis import given, settings, strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 
+from jurisdictions.framework import discover
 from comparisons import compare, load_profiles
 from comparisons.report.terminal import fit_blocks, regime_columns, side_by_side_tables
 from jurisdictions.framework import CATEGORIES
@@ -90,11 +91,16 @@ def test_wide_values_are_the_obligations_in_the_reference_currency(result, wide)
 
 
 def test_market_that_does_not_apply_leaves_its_column_blank(wide, result):
-    # a crypto adviser is not a Hong Kong trading platform: HK rows carry a reason and no amount
-    assert wide.loc[ADVISER, "HK"].isna().all()
+    # a crypto adviser is not a Hong Kong trading platform: the VATP rows carry a reason and no amount; it
+    # receives and transmits orders, so the planned dealer regime asks for its capital (proposed)
+    hk_wide = wide.loc[ADVISER, "HK"]
+    assert hk_wide.drop(index="planned_paid_up_capital", level="item").isna().all()
     assert wide.loc[ADVISER, "EU"].notna().any()
     hk = result.obligations.query("profile == @ADVISER and jurisdiction == 'HK'")
-    assert len(hk) == 6 and hk["reason"].str.contains("not a virtual asset trading platform").all()
+    vatp = hk[hk["regime"] == "hk.sfc_vatp"]
+    assert len(vatp) == 6 and vatp["reason"].str.contains("not a virtual asset trading platform").all()
+    planned = hk[hk["regime"] == "hk.va_dealer_custodian"].iloc[0]
+    assert planned["amount"] == 5_000_000 and planned["status"] == "proposed"  # HK$5 m for a dealer
 
 
 def _render(result, width=170) -> dict[str, list[str]]:
@@ -190,7 +196,7 @@ def test_compare_at_80_columns_shows_every_market_and_whole_identifiers():
     assert max(cell_len(line) for line in text.splitlines()) <= 80
     result = compare(str(PROFILES), as_of=AS_OF, currency="USD")
     codes = [j.code for j in result.jurisdictions]
-    assert len(codes) == 7
+    assert len(codes) == len(discover().jurisdictions) == 13  # every installed market
     for j in result.jurisdictions:  # each market's column header once per profile
         assert text.count(f"{j.code} ({j.currency})") == len(result.profiles)
     # every row's obligation id is printed whole, once per row (a broken id would not be counted)

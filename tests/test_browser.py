@@ -276,14 +276,17 @@ def test_one_profile_briefing_prints_on_at_most_15_pages(chromium, tmp_path):
     profiles = yaml.safe_load((EXAMPLES / "profiles.yaml").read_text(encoding="utf-8"))["profiles"][:1]
     src = tmp_path / "one.yaml"
     src.write_text(yaml.safe_dump({"profiles": profiles}, allow_unicode=True), encoding="utf-8")
-    xjur("brief", str(src), "--output", str(tmp_path / "one.html"), "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    # the seven markets of issue 18 (with all thirteen markets the default briefing prints 23 pages: see the README)
+    seven = [x for c in ("JP", "EU", "HK", "KR", "SG", "AE", "UK") for x in ("-j", c)]
+    xjur("brief", str(src), "--output", str(tmp_path / "one.html"), "--as-of", AS_OF.isoformat(), *seven,
+         cwd=tmp_path)
     open_offline(chromium, tmp_path / "one.html", tmp_path, "one")
     text = _pdftotext(tmp_path / "one.pdf")
     pages = text.count("\f")  # pdftotext ends every page with a form feed
     assert 5 <= pages <= 15
     # ... with every parameter listed (all markets compared) still printed
     xjur("brief", str(src), "--output", str(tmp_path / "full.html"), "--as-of", AS_OF.isoformat(), "--all-parameters",
-         cwd=tmp_path)
+         *seven, cwd=tmp_path)
     full = _ParamRows((tmp_path / "full.html").read_text(encoding="utf-8")).rows
     short = _ParamRows((tmp_path / "one.html").read_text(encoding="utf-8")).rows
     assert len(short) < len(full)

@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import ParameterSet, PluginError
+from jurisdictions.framework.obligations import INSURANCE_KINDS
 
 from .assumptions import CAPACITY, EQUITY_PREMIUM, GUARANTEE_FEE, INSURANCE_RATE, CostAssumptions
 from .overlaps import Overlaps
@@ -85,7 +86,6 @@ NO_FUNDING_CATEGORIES = {
 #: Contract 2's storage-cap obligation: the value to move into cold storage
 STORAGE_MOVE = ("cold_storage_shortfall",
                 "a storage move (client assets into cold storage), not funding: its operational cost is not modelled")
-INSURANCE_KINDS = ("prudential", "hot", "cold", "storage_mix", "split", "surety")
 NO_COST = "none (no cost)"
 #: per insurance kind, the inputs of its cost that the rulebook marks ``unknown`` (a plug-in may declare
 #: ``cost_unknowns`` on an obligation instead: a tuple of such texts)

@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework import XjurError, percent
+from jurisdictions.framework.status import OUTPUT_STATUSES
 
 from ..compare import ComparisonResult, compare, records
 from ..fx import FxSnapshot, FxTable, ecb_table
@@ -83,7 +84,7 @@ ABSORBS: tuple[str, ...] = ("hot", "any", "")
 #: the customers' assets, not the firm's)
 OWN_FUNDS_CATEGORIES: tuple[str, ...] = ("capital", "liquidity", "loss_cover")
 OWN_FUNDS_FORMS: tuple[str, ...] = ("own_funds", "same_kind_crypto")
-_STATUS_RANK = {"in_force": 0, "guidance": 1, "enacted": 2, "proposed": 3, "assumed": 4}
+_STATUS_RANK = {s: i for i, s in enumerate(OUTPUT_STATUSES)}  # in_force … assumed, best to worst
 
 
 class StressError(XjurError):

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError, XjurError
-from .obligations import CATEGORIES, COLUMNS, FUNDING_FORMS, SCENARIOS, scenarios_of
+from .obligations import CATEGORIES, COLUMNS, FUNDING_FORMS, INSURANCE_KINDS, SCENARIOS, scenarios_of
 from .profile import FIELDS
 from .registry import check_plugin
 from .status import OUTPUT_STATUSES, PARAMETER_STATUSES
@@ -45,7 +45,6 @@ SEED_OBLIGATIONS: dict[str, tuple[str, ...]] = {
     "hk.sfc_vatp": ("compensation_cover", "paid_up_capital", "liquid_capital", "liquid_assets_opex",
                     "client_fiat_segregation", "cold_storage_shortfall"),
 }
-INSURANCE_KINDS: tuple[str, ...] = ("prudential", "hot", "cold", "storage_mix", "split", "surety")
 ABSORBS: tuple[str, ...] = ("", "hot", "any")
 STORAGE_KINDS: tuple[str, ...] = ("hot", "cold")
 KEY: list[str] = ["profile", "regime", "obligation", "scenario"]

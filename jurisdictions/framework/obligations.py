@@ -25,6 +25,8 @@ CATEGORIES: tuple[str, ...] = ("capital", "liquidity", "loss_cover", "custody", 
 FUNDING_FORMS: tuple[str, ...] = (
     "own_funds", "insurance", "trust_funds", "bank_guarantee", "same_kind_crypto", "segregation",
 )
+#: how insurance meeting an obligation is priced (``ObligationSpec.insurance_kind``; the cost table reads it)
+INSURANCE_KINDS: tuple[str, ...] = ("prudential", "hot", "cold", "storage_mix", "split", "surety")
 #: the range a proposal's parameters are given over (low, central, high)
 RANGE_SCENARIOS: tuple[str, ...] = ("low", "central", "high")
 #: every scenario name of Contract 2: the range, and Japan's securities-style reserve (``fiea_analogue``)

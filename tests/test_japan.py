@@ -484,14 +484,18 @@ def test_before_the_incident_term_reserve_is_between_floor_and_cap(volume, asset
 
 @settings(max_examples=40, deadline=None)
 @given(volume=money, assets=money, hot=share, incidents=money)
-def test_rules_bounded_term_between_floor_and_cap_even_with_incidents(volume, assets, hot, incidents):
-    frame = validate_frame(pd.DataFrame([jpy(name="p", annual_trading_volume=volume, client_crypto_assets=assets,
-                                             hot_wallet_share=hot, recent_incident_losses=incidents)]))
-    total, bounded = rules.reserve_amount(frame["annual_trading_volume"].to_numpy(),
-                                          (1 - hot) * frame["client_crypto_assets"].to_numpy(),
-                                          frame["recent_incident_losses"].to_numpy(), 0.0002, 0.01, 2e8, 4e10, 0.5)
-    assert 2e8 <= bounded[0] <= 4e10
-    assert total[0] == pytest.approx(bounded[0] + 0.5 * incidents)
+def test_reserve_is_bounded_term_plus_incident_term(volume, assets, hot, incidents):
+    # R = min(cap, max(floor, a × volume + b × cold)) + c × incidents: with incidents the reserve is the same
+    # profile's reserve without them plus c × incidents, and that part stays between floor and cap
+    with_inc = reserves([jpy(name="p", annual_trading_volume=volume, client_crypto_assets=assets, hot_wallet_share=hot,
+                             recent_incident_losses=incidents)])
+    without = reserves([jpy(name="p", annual_trading_volume=volume, client_crypto_assets=assets, hot_wallet_share=hot)])
+    params = JAPAN.parameters()
+    for sc in ("low", "central", "high"):
+        c = params.latest("jp_reserve_incident_factor").number(sc)
+        floor, cap = (params.latest(pid).number(sc) for pid in ("jp_reserve_floor", "jp_reserve_cap"))
+        assert floor <= without.loc["p", sc] <= cap
+        assert with_inc.loc["p", sc] == pytest.approx(without.loc["p", sc] + c * incidents)
 
 
 def test_reading_psa_parameters_before_their_first_date_is_an_error():

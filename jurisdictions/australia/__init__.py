@@ -73,20 +73,6 @@ class Australia(Jurisdiction):
               "commencement 2027-04-09 (reported): {transition} (reported; not modelled in the amounts)",
               "Act No. 38 of 2026, transitional provisions", level="note"),
     )
-    modelled = (
-        "platform NTA under s 912BE: not yet set by ASIC (no amount, with the reason)",
-        "RG 166 custodian NTA max(AUD 10 m, 10 % of revenue, from annual_revenue; the AUD 10 m floor and a note "
-        "without it) as the likely platform standard (assumed)",
-        "enacted regime: upcoming before the reported commencement of 2027-04-09, in force from it",
-        "scope: custody and trading platforms (exchange, execution and transfer services assumed platform business)",
-    )
-    not_modelled = (
-        "ASIC's asset-holding and transactional/settlement standards (ss 912BB, 912BE): not yet made",
-        "the 18-month transition for incumbents registering within six months (reported; a note about the market)",
-        "RG 166's incidental-custody NTA (AUD 150,000 or 10 % of revenue) and Treasury's superseded 2023 proposal "
-        "(greater of AUD 5 m or 0.5 % of assets held)",
-        "the small-platform exemption (figures unverified) and penalties; no cold-storage or insurance figure found",
-    )
 
 
 jurisdiction = Australia()

@@ -72,21 +72,6 @@ class Brazil(Jurisdiction):
               "firms already active on 2026-02-02 had {days:num} days (to 2026-10-30) to apply for authorisation",
               "Res. BCB 520 art. 88 †", level="note"),
     )
-    modelled = (
-        "minimum capital by SPSAV type: intermediary R$10.8 m, custodian R$18.6 m, broker (custody and "
-        "intermediation) R$37.2 m — reported figures, rows assumed",
-        "own assets in client wallets at most 5 % of client crypto (a ceiling; in force †)",
-        "client crypto in separate wallets; client money in individualised accounts",
-        "the 270-day window for incumbents (to 2026-10-30) as a note",
-        "scope: intermediation services and custody; transfer assumed to be intermediation",
-    )
-    not_modelled = (
-        "the activity-based capital of Joint Resolution 14 (cost parcel, activity parcels × funding factor): its "
-        "text is not read; a secondary reading (R$3.8 m for a pure custodian) is an override file away",
-        "proof of reserves and audits (no amount); FX rules of Res. 521 (USD 100,000 cap per transfer to "
-        "unlicensed counterparties)",
-        "cold storage and insurance: no rule found (unknown)",
-    )
 
 
 jurisdiction = Brazil()

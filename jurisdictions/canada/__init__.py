@@ -79,20 +79,6 @@ class Canada(Jurisdiction):
               "one custodian may hold at most {t1:pct} (Tier 1), {t2:pct} (Tier 2), {t3:pct} (Tier 3) or {t4:pct} "
               "(Tier 4) of a dealer's crypto; the profile does not split its custodians", FRAMEWORK, level="note"),
     )
-    modelled = (
-        "CIRO: at most 20 % of crypto in house, at least 80 % with approved custodians: value to place, from "
-        "third_party_custody_share (default 0: all in house; warning)",
-        "CIRO: insurance required, no amount (unknown)",
-        "per-custodian tier caps (100 / 100 / 75 / 40 %) as a note",
-        "CSA SN 21-332 (guidance): client crypto and cash in trust, separate",
-        "scope: platforms, exchange and execution; custody, order transmission and transfer assumed",
-    )
-    not_modelled = (
-        "dealer capital (CIRO risk-adjusted capital) and CTP capital add-ons for crypto",
-        "custodians' own capital (Tier 1 C$100 m / C$150 m foreign; Tiers 2-4 C$10 m / C$100 m, reported)",
-        "the dealer's own-account crypto in the 20 % base (the profile gives client crypto only); daily "
-        "segregation calculation",
-    )
 
 
 jurisdiction = Canada()

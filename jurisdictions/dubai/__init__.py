@@ -10,8 +10,7 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: A firm carrying on a VARA activity needs a licence; every service maps to one (``rules.activities``): the
-#: one-to-one pairs directly, dealing, arranging and conversion only by a judgement (assumed).
+#: Every service maps to a VARA activity (``rules.activities``); dealing, arranging and conversion by judgement.
 VARA_SCOPE = Scope(
     services=tuple(rules.DIRECT),
     assumed_services=rules.BROKER_SERVICES + rules.CONVERSION_SERVICES,
@@ -59,19 +58,6 @@ class Dubai(Jurisdiction):
             rule=rules.hot_wallet_insurance, citation=RULE + "VI.D", overlap_group="ae.hot_wallet_insurance",
             insurance_kind="hot", absorbs="hot", basis="no virtual assets in hot wallets = {amount:money}",
         ),
-    )
-    modelled = (
-        "paid-up capital per activity: max(fixed AED amount, 25 % of FAO), cumulative (Rules VI.B.1-2; upper tier)",
-        "net liquid assets ≥ 1.2 × monthly operating expenses (Rule VI.C)",
-        "reserve assets 1:1 in kind against client VAs (Rule VI.E)",
-        "hot-wallet crime insurance (Rule VI.D) as a duty without an amount",
-        "scope: every service maps to a VARA activity (dealing, arranging and conversion assumed)",
-    )
-    not_modelled = (
-        "lower capital tier where a VARA-licensed or approved custodian is used; Lending and Borrowing activity",
-        "the VA operational exposure counted as a current liability in net liquid assets; eligible-asset tests",
-        "insurance amounts (set per licence), professional indemnity and D&O cover",
-        "per-asset reserve matching, daily reconciliation and six-monthly audits; VARA's definition of FAO",
     )
 
 

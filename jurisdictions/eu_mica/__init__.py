@@ -56,20 +56,6 @@ class EUMiCA(Jurisdiction):
               "is the CASP's liability ({cite}; {status}): up to the {cap}, for incidents attributable to the "
               "firm; a claim on the firm, not a fund", level="note"),
     )
-    modelled = (
-        "Art. 67 prudential safeguards: Annex IV class minimum vs 25 % of fixed overheads",
-        "Art. 70(3) safeguarding of client funds",
-        "Art. 85 significant-CASP threshold (warning; no extra capital)",
-        "notes: no compensation scheme covers crypto-assets; Art. 75(8) custody liability (up to the market value "
-        "lost) as the customer's remedy",
-        "scope: any of the ten crypto-asset services (Art. 3(1)(16)); class by Annex IV",
-    )
-    not_modelled = (
-        "Art. 67(3) derivation of fixed overheads from the accounts (the profile gives the result)",
-        "Art. 75(8) custody liability beyond the Art. 67 safeguards; valuation of insurance policies",
-        "national caps on the insurance share (default: none, assumed)",
-        "Art. 60 notifying entities (banks, investment firms), which are outside Art. 67",
-    )
 
 
 jurisdiction = EUMiCA()

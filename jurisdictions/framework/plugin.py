@@ -11,12 +11,14 @@ jurisdiction's currency: every money field is in ``self.currency``. The comparis
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence
 
 import pandas as pd
 
+from . import input_policy as policy
 from .obligations import SCENARIOS
 from .parameters import ParameterSet, load_parameters
 
@@ -202,8 +204,17 @@ class Jurisdiction:
     reads: ClassVar[tuple[str, ...]]  # profile fields read
     parameters_file: ClassVar[Path]
     checks: ClassVar[tuple[Check, ...]] = ()  # declared warnings (see :class:`Check`)
-    modelled: ClassVar[tuple[str, ...]] = ()  # what is modelled (README table)
-    not_modelled: ClassVar[tuple[str, ...]] = ()  # what is not
+
+    @property
+    def modelled(self) -> tuple[str, ...]:
+        """What the plug-in models (README and briefing tables): ``modelled`` in its ``coverage.yaml``, beside
+        the parameter file. A plug-in may set the tuple as a class attribute instead."""
+        return coverage(self.parameters_file)[0]
+
+    @property
+    def not_modelled(self) -> tuple[str, ...]:
+        """What it leaves out: ``not_modelled`` in its ``coverage.yaml`` (or a class attribute)."""
+        return coverage(self.parameters_file)[1]
 
     def parameters(self, overrides: ParameterSet | None = None) -> ParameterSet:
         """The plug-in's parameter set, with a user's overrides applied."""
@@ -314,3 +325,14 @@ def regime_applies(regime: Regime, as_of: dt.date) -> bool:
     """An in-force regime applies from its start date; an enacted one is evaluated before it (upcoming) and a
     proposed one is a what-if: both always have amounts (:meth:`Regime.evaluated_on`)."""
     return regime.evaluated_on(as_of)
+
+
+@functools.lru_cache(maxsize=32)
+def coverage(parameters_file: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ``modelled`` and ``not_modelled`` lists of the ``coverage.yaml`` beside a plug-in's parameter file
+    (text only, read with the safe loader under the input policy); both empty when there is no such file."""
+    path = Path(parameters_file).with_name("coverage.yaml")
+    if not path.is_file():
+        return (), ()
+    data = policy.load_yaml(path, "parameters") or {}
+    return tuple(map(str, data.get("modelled", ()))), tuple(map(str, data.get("not_modelled", ())))

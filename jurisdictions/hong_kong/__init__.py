@@ -1,10 +1,5 @@
-"""Hong Kong — SFC-licensed virtual asset trading platforms (VATP Guidelines, AMLO Part 5B / SFO).
-
-Facts: ../shared/rulebook/hong_kong.md. Regime ``hk.sfc_vatp``, in force since 2023-06-01; amounts in HKD.
-The compensation arrangement (para 10.22) is sized on the profile's actual split between cold and hot storage;
-the financial-resources rules (paras 6.1-6.3) can be met by the same resources; the cold-storage ratio
-(para 10.6(c)) is a storage rule whose shortfall is the value to move to cold storage.
-"""
+"""Hong Kong — SFC-licensed virtual asset trading platforms (VATP Guidelines, AMLO Part 5B / SFO; regime
+``hk.sfc_vatp`` from 2023-06-01) and the planned dealer and custodian regimes. Facts: rulebook hong_kong.md; HKD."""
 from __future__ import annotations
 
 import datetime as dt
@@ -42,7 +37,6 @@ DEALER_CUSTODIAN = Regime(
 )
 COLD_STORAGE = "VATP Guidelines para 10.6(c)"
 FINANCIAL_RESOURCES = "hk.financial_resources"  # paid-up capital, liquid capital, 12 months' liquid assets
-OWN_FUNDS = ("own_funds",)
 
 
 class HongKong(Jurisdiction):
@@ -70,19 +64,19 @@ class HongKong(Jurisdiction):
             basis="max(0, {hot:pct} hot − {cap:pct} [≥ {cold_min:pct} cold]) × {crypto:money} = {amount:money}",
         ),
         ObligationSpec(
-            id="paid_up_capital", regime="hk.sfc_vatp", category="capital", funding_forms=OWN_FUNDS,
+            id="paid_up_capital", regime="hk.sfc_vatp", category="capital", funding_forms=("own_funds",),
             rule=rules.paid_up_capital, citation="VATP Guidelines para 6.2", overlap_group=FINANCIAL_RESOURCES,
             basis="paid-up share capital ≥ {minimum:money} = {amount:money}",
         ),
         ObligationSpec(
-            id="liquid_capital", regime="hk.sfc_vatp", category="capital", funding_forms=OWN_FUNDS,
+            id="liquid_capital", regime="hk.sfc_vatp", category="capital", funding_forms=("own_funds",),
             rule=rules.liquid_capital, overlap_group=FINANCIAL_RESOURCES,
             citation="VATP Guidelines para 6.3(b); FRR (Cap. 571N) s.2 basic amount",
             basis="max({floor:money} [floor], {rate:num} × {liabilities:money} [adjusted liabilities; basic amount, "
                   "assumed]) = {amount:money}",
         ),
         ObligationSpec(
-            id="liquid_assets_opex", regime="hk.sfc_vatp", category="liquidity", funding_forms=OWN_FUNDS,
+            id="liquid_assets_opex", regime="hk.sfc_vatp", category="liquidity", funding_forms=("own_funds",),
             rule=rules.liquid_assets_opex, citation="VATP Guidelines para 6.1", overlap_group=FINANCIAL_RESOURCES,
             basis="{months:num}/12 × {opex:money} [operating expenses, last 12 months] = {amount:money} in liquid "
                   "assets in Hong Kong (no virtual assets)",
@@ -96,7 +90,7 @@ class HongKong(Jurisdiction):
         ),
         ObligationSpec(
             id="planned_paid_up_capital", regime="hk.va_dealer_custodian", category="capital",
-            funding_forms=OWN_FUNDS, rule=rules.planned_paid_up_capital,
+            funding_forms=("own_funds",), rule=rules.planned_paid_up_capital,
             citation="FSTB/SFC consultation conclusions on VA dealing and custodian services (24 Dec 2025)",
             overlap_group="hk.planned_capital",
             basis="paid-up share capital ≥ {minimum:money} [{role}] = {amount:money}",
@@ -109,27 +103,6 @@ class HongKong(Jurisdiction):
         Check("hk.sfc_vatp", rules.above_hot_storage_cap, "hot and other storage {hot:pct} of client virtual "
               "assets exceeds the {cap:pct} cap (at least {cold_min:pct} cold); see cold_storage_shortfall",
               COLD_STORAGE),
-    )
-    modelled = (
-        "para 10.22 compensation arrangement: 50 % of cold + 100 % of hot and other client VA, on the actual split",
-        "para 10.6(c) 98 % cold storage: value to move to cold storage",
-        "para 6.2 paid-up capital HK$5m; para 6.3(b) liquid capital max(HK$3m, basic amount = 5 % of adjusted "
-        "liabilities, assumed); para 6.1 liquid assets of 12 months' operating expenses (one overlap group)",
-        "para 10.11(b) segregation of client money",
-        "Investor Compensation Fund: no cover of virtual assets (note; para 9.26(d), Schedule 2(d))",
-        "scope: firms operating a trading platform (AMLO Part 5B)",
-        "planned dealer (about HK$5m) and custodian (about HK$10m) paid-up capital for firms without a trading "
-        "platform (proposed †, hk.va_dealer_custodian); a firm that is both takes the higher",
-    )
-    not_modelled = (
-        "whether the 98 % ratio is per asset or in aggregate (unknown; modelled in aggregate)",
-        "in-kind holding of client VA (paras 10.5-10.6) and the Associated Entity custody structure (non-numeric)",
-        "FRR computation of liquid capital and adjusted liabilities (the profile gives adjusted liabilities); "
-        "margin items in the basic amount; early-warning triggers of para 6.9",
-        "valuation basis of the Compensated Amount (the profile's market value is used) and insurers' schedules",
-        "the pre-June-2023 SFC terms and conditions; shared-order-book cover (Nov 2025 circular); staked assets",
-        "the planned dealer and custodian regimes beyond paid-up capital (liquid capital, custody and conduct "
-        "rules: not in the rulebook)",
     )
 
 

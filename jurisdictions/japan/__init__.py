@@ -1,26 +1,17 @@
-"""Japan — the Payment Services Act regime for crypto-asset exchange service providers (in force) and the
-proposed liability reserve (a what-if whose every coefficient is assumed).
-
-Facts: ../shared/rulebook/japan.md. Regime ``jp.psa`` in force since 2020-05-01 (2019 amendment); regime
-``jp.liability_reserve`` proposed by the Financial System Council WG (final report 10 Dec 2025), with no
-published formula. Amounts in JPY.
-"""
+"""Japan — the Payment Services Act regime for crypto-asset exchange service providers (``jp.psa``, in force)
+and the proposed liability reserve (``jp.liability_reserve``: no published formula, every coefficient assumed).
+Facts: rulebook japan.md; JPY."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from jurisdictions.framework import (
-    Check, Jurisdiction, ObligationSpec, Regime, Scope,
-)
+
+from jurisdictions.framework import Check, Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: Who needs a CAESP registration (PSA Art. 2(15)): buying, selling or exchanging crypto-assets, intermediating
-#: them, or managing them for others. MiCA's exchange, platform, execution and custody services are those
-#: businesses. Transfer is read as management for others, which the rulebook does not state (assumed).
-#: Reception and transmission of orders and placing alone are left out: Act No. 66 of 2025 created a separate
-#: crypto-asset intermediary business for firms that only intermediate (rulebook japan.md §2), whose
-#: requirements are not in the rulebook.
+#: Reception and transmission of orders and placing alone are left out: they are the crypto-asset intermediary
+#: business of Act No. 66 of 2025 (rulebook japan.md §2), whose requirements are not in the rulebook.
 CAESP_SCOPE = Scope(
     services=("custody", "trading_platform", "exchange_fiat", "exchange_crypto", "execution"),
     assumed_services=("transfer",),
@@ -55,10 +46,6 @@ JVCEA = "JVCEA Financial Management Rule"
 RESERVE_CITATION = ("proposed (FSA WG final report, 10 Dec 2025); formula and coefficients assumed: rulebook japan.md "
                     "§4.3, §4.5 (fiea_analogue: CO Order Art. 175 by analogy)")
 
-PSA_PARAMETERS = ("jp_min_paid_in_capital", "jp_min_net_assets", "jp_pgc_ratio", "jp_customer_money_trust_share",
-                  "jp_max_non_cold_share", "jp_jvcea_net_assets_to_pgc_min")
-RESERVE_TERMS = ("jp_reserve_rate_volume", "jp_reserve_rate_cold_aum", "jp_reserve_floor", "jp_reserve_cap",
-                 "jp_reserve_incident_factor")
 
 
 class Japan(Jurisdiction):
@@ -114,26 +101,6 @@ class Japan(Jurisdiction):
               "{pgc:money}", JVCEA),
         Check("jp.psa", rules.above_cold_storage_cap,
               "hot share {hot:pct} above the {cap:pct} cap: {shortfall:money} must move to cold storage", COLD),
-    )
-    modelled = (
-        "PSA: JPY 10 m paid-in capital and non-negative net assets (warning when own funds fall short)",
-        "PSA Art. 63-11-2: performance-guarantee crypto = hot share × client crypto; JVCEA net assets ≥ its value "
-        "(warning)",
-        "PSA Art. 63-11(1): 100 % of customer money in trust",
-        "CAESP CO Order Art. 27(2): ≤ 5 % outside cold storage (shortfall to move; warning)",
-        "proposed liability reserve: assumed formula with low/central/high scenarios, insurance share cap",
-        "fourth reserve scenario fiea_analogue: the securities reserve of CO Order Art. 175 on crypto volume "
-        "(ceiling 0.008 % of peak annual volume; first-year accrual 0.002 % shown)",
-        "scope: exchange, platform, execution and custody services (transfer assumed to be CAESP business)",
-    )
-    not_modelled = (
-        "per-coin PGC matching (pooled JPY hot share used) and the measurement frequency of the 5 % test",
-        "JVCEA financial soundness index (minimum unknown); FIEA Type I 120 % capital adequacy (derivatives)",
-        "the reserve's real formula, look-back window, phase-in and the limit of eligible insurance "
-        "(jp_reserve_insurance_limit): unknown",
-        "segregation audits, book retention, priority claim, domestic asset-holding orders",
-        "the crypto-asset intermediary business of Act No. 66 of 2025 (firms that only receive and transmit "
-        "orders or place crypto-assets): its requirements are not in the rulebook",
     )
 
 

@@ -74,33 +74,21 @@ def above_cold_storage_cap(p, q):
 
 # --- jp.liability_reserve (proposed; the form and every coefficient are assumed) -------------------------
 
-def cold_client_crypto(p) -> np.ndarray:
-    """Customer crypto held by the cold method: (1 − hot share) × client crypto. The reserve is reported to
-    address the cold part (the hot part is backed in kind by PGC) (rulebook §4.1 ``jp_reserve_scope``)."""
-    return (1.0 - p.hot_wallet_share) * p.client_crypto_assets
-
-
-def reserve_amount(volume, cold, incidents, a: float, b: float, floor: float, cap: float, c: float):
-    """R = min(cap, max(floor, a × annual trading volume + b × cold client crypto)) + c × recent incident
-    losses; ``cap`` may be inf (no cap). Returns the reserve and the bounded term (before the incident term)."""
-    bounded = np.minimum(cap, np.maximum(floor, a * volume + b * cold))
-    return bounded + c * incidents, bounded
-
-
 def liability_reserve(p, q):
-    """ASSUMED FORM (no formula published; rulebook japan.md §4.3, §4.5). Proposed liability reserve (責任準備金): the Financial System Council WG (final report 10 Dec 2025)
-    proposes a mandatory reserve for fast compensation after unauthorised outflows, sized with regard to
+    """Proposed liability reserve (責任準備金), ASSUMED FORM: the Financial System Council WG (final report 10 Dec
+    2025) proposes a mandatory reserve for fast compensation after unauthorised outflows, sized with regard to
     securities-firm practice (FIEA Art. 46-5: by trading volume), the scale of past outflows and the firm's
-    incident history. No formula is published; the model is the rulebook's assumed form (§4.3, §4.5):
-    min(cap, max(floor, a × annual trading volume + b × cold client crypto)) + c × recent incident losses,
-    cold client crypto = (1 − hot share) × client crypto; insurance may meet at most s × the reserve; one row
-    per scenario. Scenario ``fiea_analogue``: see :func:`fiea_analogue_reserve`."""
+    incident history. No formula is published; the model is the rulebook's assumed form (japan.md §4.3, §4.5):
+    min(cap, max(floor, a × annual trading volume + b × cold client crypto)) + c × recent incident losses (cap
+    may be inf: none), cold client crypto = (1 − hot share) × client crypto (the reserve is reported to address
+    the cold part, the hot part being backed in kind by PGC: §4.1 ``jp_reserve_scope``); insurance may meet at
+    most s × the reserve; one row per scenario. Scenario ``fiea_analogue``: see :func:`fiea_analogue_reserve`."""
     if q.scenario == "fiea_analogue":
         return fiea_analogue_reserve(p, q)
     a, b, floor, cap, c = (q(pid) for pid in ("jp_reserve_rate_volume", "jp_reserve_rate_cold_aum",
                                                "jp_reserve_floor", "jp_reserve_cap", "jp_reserve_incident_factor"))
-    cold = cold_client_crypto(p)
-    amount, _ = reserve_amount(p.annual_trading_volume, cold, p.recent_incident_losses, a, b, floor, cap, c)
+    cold = (1.0 - p.hot_wallet_share) * p.client_crypto_assets
+    amount = np.minimum(cap, np.maximum(floor, a * p.annual_trading_volume + b * cold)) + c * p.recent_incident_losses
     return amount, dict(a=a, b=b, floor=floor, cap=cap, c=c, volume=p.annual_trading_volume, cold=cold,
                         incidents=p.recent_incident_losses)
 

@@ -9,9 +9,8 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: Licensed (rulebook §2.1): DPT service providers, dealing in DPTs (MiCA's exchange services) or facilitating
-#: their exchange (a platform). Assumed (the rulebook lists no other DPT service): custody (the 2024 measures hold
-#: customer DPTs on trust), transfer, and execution or transmission of orders (arranging exchanges of DPTs).
+#: Licensed (rulebook §2.1): dealing in DPTs or facilitating their exchange. Assumed: custody (the 2024 measures
+#: hold customer DPTs on trust), transfer, and execution or transmission of orders (arranging DPT exchanges).
 DPT_SCOPE = Scope(
     services=("exchange_fiat", "exchange_crypto", "trading_platform"),
     assumed_services=("custody", "transfer", "execution", "reception_transmission"),
@@ -70,20 +69,6 @@ class Singapore(Jurisdiction):
             citation="PS Regulations reg. 13A (S 287/2024); PSA s.23",
             basis="customer money {fiat:money} safeguarded with Singapore financial institutions = {amount:money}",
         ),
-    )
-    modelled = (
-        "MPI base capital S$250,000 (PS Regulations reg. 12)",
-        "security deposit with MAS S$100,000 / S$200,000 (reg. 13), on annual volume / 12 as an assumed proxy",
-        "MAS 90 % cold-storage expectation (guidance): value to move to cold storage",
-        "customer DPTs on trust in segregated addresses; customer money safeguarded (from 2024-10-04)",
-        "scope: dealing in DPTs and platforms; custody, transfer, execution and order transmission assumed",
-    )
-    not_modelled = (
-        "the SPI/MPI thresholds (not in the rulebook): every firm in scope is treated as an MPI",
-        "per-payment-service transaction values (one DPT service assumed; volume stands for transactions)",
-        "forms of security other than a cash deposit; daily reconciliation; lending/staking bans for retail",
-        "the DTSP regime for firms serving only overseas customers (S$250,000 †, from 2025-06-30)",
-        "insurance: none required in the sources",
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def base_capital(p, q):
     """PS Regulations 2019 reg. 12: a Major Payment Institution keeps base capital of at least S$250,000 (a
     foreign company: net head-office funds of the same amount)."""

@@ -10,9 +10,7 @@ from jurisdictions.framework import Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
-#: Virtual asset service providers; the services that deal in, broker or move virtual assets are assumed VASP
-#: business (the rulebook names exchanges and wallet or custody providers only); advice and portfolio
-#: management are left out.
+#: Advice and portfolio management, which neither hold nor move virtual assets, are left out.
 VASP_SCOPE = Scope(
     services=("custody", "trading_platform"),
     assumed_services=("exchange_fiat", "exchange_crypto", "execution", "placing", "reception_transmission",
@@ -81,25 +79,6 @@ class SouthKorea(Jurisdiction):
             basis="min({cap:money} [cap], max({floor:money} [floor], {rate:num} × {deposits:money} [daily average "
                   "user deposits: client_fiat as proxy])) = {amount:money}",
         ),
-    )
-    modelled = (
-        "80 % cold-wallet minimum (Enforcement Decree art. 6): value to move to cold storage",
-        "hot-wallet insurance/mutual-aid cover or reserve: max(KRW 3bn / 0.5bn floor, 5 % of hot-wallet value)",
-        "users' KRW deposits held with a bank as management institution (Act art. 6)",
-        "virtual assets held 1:1 against what is owed to users (in aggregate by value)",
-        "scope: exchanges, wallet and custody providers (exchange, brokering, placing and transfer services "
-        "assumed to be VASP business); the KRW-market floor for firms with KRW among their fiat markets",
-        "banks' guideline (guidance †): hacking-compensation reserve at the partner bank of 30 % of daily average "
-        "user deposits (client_fiat as proxy), KRW 3bn–20bn, for exchanges with a KRW market",
-    )
-    not_modelled = (
-        "economic value at one-year average KRW prices (the profile's market values are used); monthly vs daily test",
-        "whether insurance and a reserve may be combined (assumed yes; affects funding only); the reserve's "
-        "source in retained earnings (reported) as a limit on the own-funds form; per-asset in-kind matching",
-        "registration capital, ISMS certification and other licensing conditions (no figures in the rulebook)",
-        "figures flagged † (decree as pre-announced) are not verified against the final decree (cited with †)",
-        "whether the bank-guideline reserve and the hot-wallet cover reserve may be the same money (not stated: "
-        "counted apart); the post-Upbit-hack proposals of 2025 (no-fault liability, higher fines: proposed)",
     )
 
 

@@ -76,21 +76,6 @@ class Switzerland(Jurisdiction):
             formula="Proposed crypto institution licence for custody, brokerage and exchange: capital not found.",
         ),
     )
-    modelled = (
-        "licence by public deposits (client money, the proxy): none (segregated custody, AML membership: no "
-        "row, with the reason), sandbox ≤ CHF 1 m, FinTech licence ≤ CHF 100 m, bank licence above",
-        "FinTech licence capital max(CHF 300,000, 3 % of public deposits) (in force †); bank licence CHF 10 m",
-        "DLT trading facility CHF 1 m, CHF 5 m with custody (tokenised securities only: assumed listed, rows "
-        "assumed)",
-        "proposed crypto institution licence: no capital figure (no amount, reason)",
-    )
-    not_modelled = (
-        "pooled, non-segregable crypto custody as deposit-taking (custody taken as segregable, DLT Act)",
-        "small DLT trading facilities (CHF 500,000 or 5 % of DLT securities in custody, FinMIO art. 58n); FINMA's "
-        "up-to-50 % add-on",
-        "the payment instrument institution licence (proposed, replacing the FinTech licence; no figures)",
-        "cold storage and insurance: no rule found",
-    )
 
 
 jurisdiction = Switzerland()

@@ -80,19 +80,6 @@ class Thailand(Jurisdiction):
         Check("th.sec", rules.above_hot_cap,
               "hot share {hot:pct} above the {cap:pct} allowed: {shortfall:money} must move to cold storage", COLD),
     )
-    modelled = (
-        "minimum net capital THB 25 m when holding customer assets, THB 5 m otherwise (from 2024-11-01, †)",
-        "≥ 90 % of customer digital assets cold; up to 50 % hot at or below THB 1 bn of customer assets (value to "
-        "move; warning) †",
-        "proposed (SEC Board, 2025-03-06): custodians ≥ 95 % cold, as a what-if (value to move)",
-        "scope: exchanges and custodians (dealing, brokering, placing, transfer, advice and fund management assumed)",
-    )
-    not_modelled = (
-        "NC charges rising with the hot share and foreign custody (table not found): the NC floor alone is shown",
-        "the custodians' proposed cold NC rate of 1 % (from 2 %) and its in-force date",
-        "self-custody below THB 15 m of customer assets; paid-up capital (THB 50 m, pre-2024, may be superseded); "
-        "segregation of customer assets; insurance (none found)",
-    )
 
 
 jurisdiction = Thailand()

@@ -161,26 +161,6 @@ class UnitedStates(Jurisdiction):
               "from {start}, US persons may be offered or sold {rule} (GENIUS Act)", "12 USC 5902(b)",
               level="note"),
     )
-    modelled = (
-        "MTMA tangible net worth on total assets (3 tiers, USD 100,000 floor), held once by the entity",
-        "MTMA surety bond per state: min(USD 500,000, max(USD 100,000, average daily liability)), added up over "
-        "the model-law states (client money spread evenly)",
-        "MTMA permissible investments ≥ outstanding obligations, in trust: client money, and client crypto in "
-        "states covering virtual currency (ME, MN, VT)",
-        "New York: capital and bond set by the Superintendent (no amount unless given); 1:1 customer crypto",
-        "California DFAL from 2026-07-01: capital and bond set by the DFPI; USD 100,000 initial net worth "
-        "(guidance †); 1:1 holding",
-        "GENIUS Act: stablecoin reserve custody segregation; permitted-issuer stablecoins only from 2028-07-18",
-        "us_states: each listed state; without it one model-law state plus NY and CA (assumed)",
-    )
-    not_modelled = (
-        "state variations of the model law (e.g. South Dakota's USD 100,000 bond when net worth exceeds 10 % of "
-        "total assets); per-state client figures (only an even split)",
-        "the CSBS deduction of own virtual currency from net worth (shown as a note)",
-        "Superintendent's and DFPI's actual capital and bond amounts (give them in a parameter file)",
-        "California's USD 50,000 de minimis exemption; New York's custody structure beyond the note",
-        "CLARITY Act (not law); federal money services business registration",
-    )
 
 
 jurisdiction = UnitedStates()

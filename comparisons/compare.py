@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from jurisdictions.framework.optional_fields import OPTIONAL_MONEY_FIELDS
+from jurisdictions.framework.declared import NOTE_COLUMNS
 from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
     check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, is_declarative,
@@ -89,9 +90,9 @@ def _check_converted(converted: pd.DataFrame, profiles: pd.DataFrame, to_ccy: st
     from jurisdictions.framework.errors import NO_VALUE, shorten
     from jurisdictions.framework.input_policy import MAX_ABS_NUMBER, MAX_ABS_TEXT
 
+    if all(np.abs(converted[f].to_numpy()).max(initial=0.0) <= MAX_ABS_NUMBER for f in MONEY_FIELDS):
+        return  # column by column: no (profiles × fields) copy on the way
     money = converted[list(MONEY_FIELDS)].to_numpy()
-    if not (np.abs(money) > MAX_ABS_NUMBER).any():
-        return
     rows, cols = np.nonzero(np.abs(money) > MAX_ABS_NUMBER)
     problems = [
         Problem("<profiles>", f"profile {shorten(profiles['name'].iloc[r], 60)}", MONEY_FIELDS[c], NO_VALUE,
@@ -153,11 +154,11 @@ class ComparisonResult:
         """
         if not self.text_deferred:
             return self.rows
-        frames = self._per_market("basis lines", lambda j, local: self._rendered(j.code) if j.code in self.evaluations
+        frames = self._per_market("basis lines", lambda j, local: [self._rendered(j.code)] if j.code in self.evaluations
                                   else assessed_rows(j, local, self.as_of, self.scenarios, self.parameters[j.code],
                                                      self.overrides, self.in_force_only,
                                                      self.fx.rate(j.currency, self.currency)))
-        return concat_obligations(list(frames.values()), consume=True)
+        return concat_obligations([f for parts in frames.values() for f in parts], consume=True)
 
     def _rendered(self, code: str) -> pd.DataFrame:
         """A declared market's rows of the batch with text columns as strings and the basis lines rendered
@@ -209,8 +210,27 @@ class ComparisonResult:
         return ob.astype({c: object for c in ob.columns if isinstance(ob[c].dtype, pd.CategoricalDtype)})
 
     @functools.cached_property
+    def warnings_table(self) -> pd.DataFrame:
+        """:attr:`warnings` as a table (jurisdiction, profile, message, level), in the same order. A large batch
+        builds it column-wise from the declared checks (a million notes without a Python object each): what
+        ``--format parquet`` and ``jsonl`` write."""
+        if not self.text_deferred or "warnings" in self.__dict__:
+            return _note_frame(list(self.warnings))
+        tables = self._per_market("notes", lambda j, local: plugin_note_table(j, local, self.as_of,
+                                                                              self.parameters[j.code]))
+        parts = [_note_frame(list(self.fx_warnings))]
+        for j in self.jurisdictions:
+            parts += [tables[j.code], _note_frame(proposal_notes(j, self.in_force_only, self.as_of))]
+        parts.append(_note_frame(self._input_notes()))
+        return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+
+    @functools.cached_property
     def warnings(self) -> tuple[dict, ...]:
         """Stale FX, the plug-ins' notes on profiles, and a note per proposed regime evaluated."""
+        if self.text_deferred and "warnings_table" in self.__dict__:
+            t = self.warnings_table
+            return tuple({"jurisdiction": a, "profile": b, "message": c, "level": d} for a, b, c, d in
+                         zip(*(t[c].tolist() for c in NOTE_COLUMNS)))
         notes = self.plugin_notes
         if notes is None:
             notes = self._per_market("notes", lambda j, local: plugin_notes(j, local, self.as_of,
@@ -586,16 +606,16 @@ def compare(
             args = (j, local, day, scen, params, overrides, in_force_only, rates.rate(j.currency, ref))
             if defer:
                 with compact_rows(names):
-                    rows = assessed_rows(*args, keep_text=evaluations)
-                frames.append(_compact(rows, names, j.code))
+                    parts = assessed_rows(*args, keep_text=evaluations)
+                frames.extend(_compact(rows, names, j.code) for rows in parts)
             else:
-                frames.append(assessed_rows(*args))
+                frames.extend(assessed_rows(*args))
                 notes[j.code] = plugin_notes(j, local, day, params)
             if bar is not None:
                 bar.advance(task)
         if bar is not None:
             bar.update(task, description="obligations table")
-        rows = local = None  # the frames list then holds the only references to the rows
+        rows = parts = local = None  # the frames list then holds the only references to the rows
         table = concat_obligations(frames, consume=True)
         if bar is not None:
             bar.advance(task)
@@ -620,39 +640,59 @@ TEXT_PROGRESS_MIN_PROFILES = 25_000
 
 def assessed_rows(j: Any, local: pd.DataFrame, day: dt.date, scenarios: Sequence[str], params: ParameterSet,
                   overrides: ParameterSet | None, in_force_only: bool, rate_to_ref: float,
-                  keep_text: dict | None = None) -> pd.DataFrame:
+                  keep_text: dict | None = None) -> list[pd.DataFrame]:
     """One jurisdiction's Contract 2 rows for profiles already in its currency: the plug-in's rows (a declared
-    plug-in evaluated by the framework, any other through its ``assess`` hook), checked, with user-overridden
-    parameters cited, what does not apply on the date left out if asked, and ``amount_ref``.
+    plug-in evaluated by the framework, one frame per obligation and scenario; any other through its ``assess``
+    hook, one frame), checked, with user-overridden parameters cited, what does not apply on the date left out
+    if asked, and ``amount_ref``. The comparison concatenates the frames of every market once.
 
     ``keep_text``: for a declared plug-in on the batch path, receives ``{code: (evaluation, kept rows)}`` so that
     the basis lines are rendered later from the same evaluation (no plug-in runs twice)."""
     if is_declarative(j):
         evaluation = j.evaluate(local, day, scenarios, params)
-        rows = evaluation.rows(consume=True)
+        parts = evaluation.parts(consume=True)
     else:
         evaluation = None
         # a plug-in written against the hook is asked only for the scenarios it declares
         known = {s for spec in j.obligations for s in scenarios_of(spec)}
-        rows = j.assess(local, day, [s for s in scenarios if s in known] or ["central"], parameters=params)
-    _check_rows(rows, j.code)
-    if overrides is not None:
-        rows = _cite_overrides(rows, j, overrides)
-    keep = None
-    if in_force_only:
-        left_out = {r.id for r in j.regimes if r.status == "proposed" or _upcoming(r, day)}
-        keep = ~rows["regime"].isin(left_out).to_numpy()
-        rows = rows[keep]
+        parts = [j.assess(local, day, [s for s in scenarios if s in known] or ["central"], parameters=params)]
+    left_out = {r.id for r in j.regimes if r.status == "proposed" or _upcoming(r, day)} if in_force_only else set()
+    out, kept = [], []
+    for rows in parts:
+        _check_rows(rows, j.code)
+        if overrides is not None:
+            rows = _cite_overrides(rows, j, overrides)
+        if in_force_only:
+            kept.append(~rows["regime"].isin(left_out).to_numpy())
+            rows = rows[kept[-1]]
+        out.append(rows.assign(amount_ref=rows["amount"].to_numpy() * rate_to_ref)[list(COLUMNS)])
     if keep_text is not None and evaluation is not None:
-        keep_text[j.code] = (evaluation, keep)
-    rows = rows.assign(amount_ref=rows["amount"].to_numpy() * rate_to_ref)
-    return rows[list(COLUMNS)]
+        keep_text[j.code] = (evaluation, np.concatenate(kept) if kept else None)
+    return out
 
 
 def _upcoming(regime: Any, day: dt.date) -> bool:
     """An enacted regime not yet applying on ``day`` (a third party's regime may lack the method)."""
     upcoming = getattr(regime, "upcoming", None)
     return bool(upcoming(day)) if upcoming is not None else False
+
+
+def plugin_note_table(j: Any, local: pd.DataFrame, day: dt.date, params: ParameterSet) -> pd.DataFrame:
+    """A plug-in's notes on the profiles as a table: a declared plug-in's checks column-wise, any other's
+    :meth:`notes` one by one."""
+    from jurisdictions.framework import Jurisdiction
+    from jurisdictions.framework.declared import check_table
+
+    if isinstance(j, Jurisdiction) and type(j).notes is Jurisdiction.notes:
+        return check_table(j, local, day, j.parameter_set(params))
+    return _note_frame(list(plugin_notes(j, local, day, params)))
+
+
+def _note_frame(records: list[dict]) -> pd.DataFrame:
+    """Warning records as a table with the columns of :data:`NOTE_COLUMNS` (text as objects; level
+    ``warning`` where a record has none)."""
+    return pd.DataFrame({c: pd.Series([r.get(c, "warning" if c == "level" else "") for r in records],
+                                      dtype=object) for c in NOTE_COLUMNS})
 
 
 def plugin_notes(j: Any, local: pd.DataFrame, day: dt.date, params: ParameterSet) -> tuple[dict, ...]:

@@ -56,7 +56,7 @@ def compare_partition(raw: pd.DataFrame, partition_info: dict | None = None, *, 
     (run on a worker); its summary row (:data:`SUMMARY_COLUMNS`)."""
     from .compare import compare
     from .load import load_profiles
-    from .output import write_parquet, obligations_table, parquet_metadata
+    from .output import obligations_table, parquet_metadata, warnings_table, write_parquet
 
     number = int(partition_info["number"]) if partition_info else 0
     if len(raw) == 0:  # dask's meta computation, or an empty file
@@ -67,6 +67,7 @@ def compare_partition(raw: pd.DataFrame, partition_info: dict | None = None, *, 
     name = f"part-{number:05d}.parquet"
     write_parquet(ob, Path(out_dir) / "obligations" / name, parquet_metadata(result, "obligations"))
     write_parquet(costs, Path(out_dir) / "costs" / name, parquet_metadata(result, "costs"))
+    write_parquet(warnings_table(result), Path(out_dir) / "warnings" / name, parquet_metadata(result, "warnings"))
     return _summary(number, len(result.profiles), len(ob), len(costs))
 
 
@@ -84,7 +85,8 @@ def _summary(number: int, profiles: int, obligation_rows: int, cost_rows: int) -
 def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any = None, with_basis: bool = False,
                  as_of: Any = None, **options: Any) -> pd.DataFrame:
     """Compare the profiles of a directory of Parquet files partition by partition on a Dask cluster and write
-    ``out_dir/obligations/`` and ``out_dir/costs/`` as partitioned Parquet; the per-partition summary.
+    ``out_dir/obligations/``, ``out_dir/costs/`` and ``out_dir/warnings/`` as partitioned Parquet; the
+    per-partition summary.
 
     ``scheduler``: a scheduler address, a ``distributed.Client``, or None (a local cluster of
     :data:`LOCAL_WORKERS` worker processes, started and closed here). ``options``: ``compare``'s keyword

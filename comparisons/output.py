@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+import numpy as np
 import pandas as pd
 
 from .tables import tidy_floats
@@ -24,6 +25,8 @@ CHUNK_ROWS = 200_000
 #: rows of one JSON Lines chunk: a row of JSON text is about 5 times its CSV (keys repeated on every line), and
 #: pandas holds about four copies of a chunk's text while writing it
 JSONL_CHUNK_ROWS = 25_000
+#: a categorical with more categories than this is written with a dictionary per row group (see write_parquet)
+LARGE_DICTIONARY = 10_000
 #: the key of the Parquet file metadata holding the comparison's metadata (JSON)
 PARQUET_META_KEY = b"xjur"
 #: JSON Lines: the tables, each line tagged with its table's name (DESIGN.md, Contract 4)
@@ -80,13 +83,21 @@ def write_jsonl(frame: pd.DataFrame, table: str, out: IO[str], list_columns: tup
         out.write(text if text.endswith("\n") else text + "\n")
 
 
+def warnings_table(result: Any) -> pd.DataFrame:
+    """Every warning of the comparison, the costs' included, as one table (jurisdiction, profile, message,
+    level): built column-wise on a large batch (``ComparisonResult.warnings_table``)."""
+    from .compare import _note_frame
+
+    costs = _note_frame(result.cost_warnings())
+    table = result.warnings_table
+    return pd.concat([table, costs], ignore_index=True) if len(costs) else table
+
+
 def write_result_jsonl(result: Any, out: IO[str], with_basis: bool, rows: int = JSONL_CHUNK_ROWS) -> None:
     """The comparison as JSON Lines: its obligations, costs and warnings (DESIGN.md, Contract 4)."""
     write_jsonl(obligations_table(result, with_basis), "obligations", out, ("funding_forms",), rows)
     write_jsonl(result.costs, "costs", out, (), rows)
-    warnings = list(result.warnings) + result.cost_warnings()
-    if warnings:
-        write_jsonl(pd.DataFrame(warnings).fillna(""), "warnings", out, (), rows)
+    write_jsonl(warnings_table(result), "warnings", out, (), rows)
 
 
 def parquet_metadata(result: Any, table: str) -> dict:
@@ -101,28 +112,71 @@ def parquet_metadata(result: Any, table: str) -> dict:
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: int = CHUNK_ROWS) -> Path:
-    """``frame`` as one Parquet file (categoricals as dictionary columns, row groups of ``rows`` rows) with
-    ``metadata`` as JSON under :data:`PARQUET_META_KEY` in the file metadata."""
+    """``frame`` as one Parquet file, ``rows`` rows per row group written one at a time (categoricals as
+    dictionary columns), with ``metadata`` as JSON under :data:`PARQUET_META_KEY` in the file metadata.
+
+    A categorical with many categories (the ``profile`` column of a large batch) is written with, in each row
+    group, a dictionary of the values that row group uses: Parquet stores a column's dictionary in every row
+    group, so a million profile names would otherwise be written, and compressed, once per row group."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta[PARQUET_META_KEY] = json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8")
-    pq.write_table(table.replace_schema_metadata(meta), path, row_group_size=rows)
+    large = {c: pa.array(frame[c].cat.categories.to_numpy(dtype=object), type=pa.string())
+             for c in frame.columns
+             if isinstance(frame[c].dtype, pd.CategoricalDtype) and len(frame[c].cat.categories) > LARGE_DICTIONARY}
+    writer, plain = None, set()
+    try:
+        for part in chunks(frame, rows):
+            table = pa.Table.from_pandas(part.drop(columns=list(large)), preserve_index=False)
+            for c, categories in large.items():
+                codes = part[c].cat.codes.to_numpy()
+                local, used = pd.factorize(codes, use_na_sentinel=False)  # the row group's own dictionary
+                if writer is None and len(used) > len(codes) // 2:
+                    plain.add(c)  # mostly distinct values (profile names): written plain
+                missing = codes < 0
+                indices = pa.array(local.astype(np.int32), mask=missing if missing.any() else None)
+                values = categories.take(pa.array(np.maximum(used, 0)))
+                table = table.append_column(c, pa.DictionaryArray.from_arrays(indices, values))
+            table = table.select(list(frame.columns))
+            if writer is None:
+                meta = dict(table.schema.metadata or {})
+                meta[PARQUET_META_KEY] = json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8")
+                schema = table.schema.with_metadata(meta)
+                # dictionary pages for the repetitive text columns only: hashing every float costs more than it
+                # saves, and a profile name occurs once per row group (plain is smaller and three times faster;
+                # the schema stored keeps the column a dictionary, so pandas reads it back as a categorical);
+                # min/max statistics on the numbers and the market, which readers filter on (those of every text
+                # column would cost a third of the writing)
+                text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                        or frame[c].dtype == object]
+                stats = [c for c in frame.columns if c not in text or c == "jurisdiction"]
+                writer = pq.ParquetWriter(path, schema, use_dictionary=[c for c in text if c not in plain] or False,
+                                          write_statistics=stats or False)
+            writer.write_table(table.cast(schema) if table.schema != schema else table, row_group_size=rows)
+    finally:
+        if writer is not None:
+            writer.close()
     return path
 
 
-def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, name: str = "",
-                         rows: int = CHUNK_ROWS) -> list[Path]:
-    """``obligations{name}.parquet`` and ``costs{name}.parquet`` in ``directory`` (``name``: e.g. ``-part-3``
-    for one partition of a distributed run)."""
+def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, rows: int = CHUNK_ROWS
+                         ) -> list[Path]:
+    """``obligations.parquet``, ``costs.parquet`` and ``warnings.parquet`` in ``directory``. Each file is written
+    by one background thread while the next table is computed (the costs while the obligations are written, the
+    warnings while the costs are): Parquet encoding runs outside Python's lock, so two cores share the work."""
+    from concurrent.futures import ThreadPoolExecutor
+
     d = Path(directory)
-    return [write_parquet(obligations_table(result, with_basis), d / f"obligations{name}.parquet",
-                          parquet_metadata(result, "obligations"), rows),
-            write_parquet(result.costs, d / f"costs{name}.parquet", parquet_metadata(result, "costs"), rows)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xjur-parquet") as writer:
+        def write(table: str, frame: pd.DataFrame):
+            return writer.submit(write_parquet, frame, d / f"{table}.parquet", parquet_metadata(result, table), rows)
+
+        written = [write("obligations", obligations_table(result, with_basis))]
+        written.append(write("costs", result.costs))
+        written.append(write("warnings", warnings_table(result)))
+        return [w.result() for w in written]
 
 
 def read_parquet_metadata(path: str | Path) -> dict:

@@ -235,3 +235,60 @@ def test_dask_cli_refuses_other_formats_and_a_file(two_profiles, tmp_path):
     assert r.returncode == 2 and "--format parquet" in r.stderr and "Traceback" not in r.stderr
     r = xjur("compare", str(two_profiles), "--engine", "dask", "--format", "parquet", "-o", str(tmp_path / "o"))
     assert r.returncode == 2 and "directory of Parquet files" in r.stderr and "Traceback" not in r.stderr
+
+
+# --- Parquet writing of large tables (per-row-group dictionaries, warnings as a table) -----------------------
+
+def test_parquet_many_categories_round_trip_with_a_small_dictionary_per_row_group(tmp_path):
+    # 30,000 profile names (more than LARGE_DICTIONARY) over 3 blocks of rows, row groups of 10,000 rows: each
+    # row group holds 10,000 distinct names, so the names are written plain and never the 30,000 of the batch
+    names = pd.Categorical.from_codes(list(range(30_000)) * 3, categories=[f"p{i:05d}" for i in range(30_000)])
+    repeated = pd.Categorical.from_codes([i // 5_000 for i in range(90_000)],
+                                         categories=[f"a long assumption text {k}" for k in range(18)])
+    frame = pd.DataFrame({"profile": names, "jurisdiction": pd.Categorical(["JP"] * 90_000),
+                          "assumptions": repeated, "amount": [float(i) for i in range(90_000)]})
+    assert len(names.categories) > out.LARGE_DICTIONARY
+    path = out.write_parquet(frame, tmp_path / "t.parquet", {"table": "test"}, rows=10_000)
+    back = pd.read_parquet(path)
+    assert isinstance(back["profile"].dtype, pd.CategoricalDtype)  # still read back as a categorical
+    pd.testing.assert_frame_equal(back.astype(object), frame.astype(object))
+    meta = pq.ParquetFile(path).metadata
+    assert meta.num_row_groups == 9
+    group = meta.row_group(0)
+    columns = {group.column(i).path_in_schema: group.column(i) for i in range(group.num_columns)}
+    assert "RLE_DICTIONARY" not in columns["profile"].encodings  # names: plain pages
+    assert "RLE_DICTIONARY" in columns["jurisdiction"].encodings  # repeated text: a dictionary
+    assert columns["amount"].statistics.has_min_max and not columns["profile"].statistics  # numbers filterable
+    assert out.read_parquet_metadata(path)["table"] == "test"
+
+
+def test_cli_parquet_writes_every_warning_to_warnings_parquet(tmp_path):
+    # 6,000 generated profiles (a deferred batch): every note of the comparison and of its costs is in the file,
+    # in the order of result.warnings, and the terminal names the file for the ones it does not show
+    raw = generate_profiles(6_000)
+    raw.to_parquet(tmp_path / "p.parquet")
+    r = xjur("compare", str(tmp_path / "p.parquet"), "-j", "JP", "-j", "HK", "--as-of", "2026-11-25",
+             "--format", "parquet", "--output", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    written = pd.read_parquet(tmp_path / "o" / "warnings.parquet")
+    result = compare(raw, jurisdictions=["JP", "HK"], as_of=AS_OF)
+    expected = list(result.warnings) + result.cost_warnings()
+    assert list(written.columns) == ["jurisdiction", "profile", "message", "level"]
+    assert written["message"].tolist() == [w["message"] for w in expected]
+    assert written["profile"].tolist() == [w.get("profile", "") for w in expected]
+    assert len(written) > 200 and f"{len(written) - 200:,} more warnings" in r.stderr
+    assert str(tmp_path / "o" / "warnings.parquet") in r.stderr.replace("\n", "")
+
+
+def test_check_table_is_the_notes_column_wise():
+    from jurisdictions.framework.declared import check_table
+    from jurisdictions.framework.registry import discover
+
+    jp = discover().jurisdictions["JP"]
+    profiles = load_profiles(pd.DataFrame([make_profile(name="a", currency="JPY", hot_wallet_share=0.2),
+                                           make_profile(name="b", currency="JPY", own_funds=-5.0)]))
+    notes = jp.notes(profiles, AS_OF)
+    table = check_table(jp, profiles, AS_OF, jp.parameters())
+    assert [(n.profile, n.message, n.level) for n in notes] == list(
+        zip(table["profile"], table["message"], table["level"]))
+    assert {"a", "b"} <= set(table["profile"])  # a's hot share 20 % > 5 %; b's net assets negative

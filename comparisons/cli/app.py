@@ -211,16 +211,17 @@ def sys_stdout_write(text: str) -> None:
 MAX_WARNINGS_SHOWN = 200
 
 
-def print_warnings(warnings) -> None:
-    if len(warnings) > MAX_WARNINGS_SHOWN:
-        more = len(warnings) - MAX_WARNINGS_SHOWN
-        warnings = list(warnings)[:MAX_WARNINGS_SHOWN]
-    else:
-        more = 0
-    _print_each_warning(warnings)
-    if more:
-        console_err.print(f"[yellow]warning:[/] … and {more:,} more warnings (all of them: --format json, "
-                          "key 'warnings')", highlight=False)
+def print_warnings(warnings, total: int | None = None, everything: str = "") -> None:
+    """The first :data:`MAX_WARNINGS_SHOWN` warnings on stderr and how many more there are (``total``: of which
+    ``warnings`` may be the first part; ``everything``: the file that holds them all)."""
+    warnings = list(warnings)
+    total = len(warnings) if total is None else total
+    more = total - min(len(warnings), MAX_WARNINGS_SHOWN)
+    _print_each_warning(warnings[:MAX_WARNINGS_SHOWN])
+    if more > 0:
+        where = everything or "--format json, key 'warnings'"
+        console_err.print(f"[yellow]warning:[/] … and {more:,} more warnings (all of them: {where})",
+                          highlight=False)
 
 
 def _print_each_warning(warnings) -> None:

@@ -12,7 +12,7 @@ import typer
 from .app import (
     AssumptionsOpt, AsOfOpt, BatchFormat, CurrencyOpt, Format, FundingOpt, FxRatesOpt, InForceOnlyOpt,
     JurisdictionOpt, OutputOpt, ParametersOpt, ScenarioOpt, SheetOpt, TableName, TableOpt, app, compare_kwargs,
-    console, console_err, cost_kwargs, emit_result, print_warnings, profile_source,
+    MAX_WARNINGS_SHOWN, console, console_err, cost_kwargs, emit_result, print_warnings, profile_source,
 )
 
 
@@ -80,9 +80,12 @@ def emit_batch(result, format: BatchFormat, output: Optional[Path], with_basis: 
                         "shows every table)")
     basis = out.with_basis_default(result, with_basis)
     if format is BatchFormat.parquet:  # columnar files for large batches: basis lines only when asked
-        for path in out.write_result_parquet(result, parquet_dir(output, "--format parquet"), bool(with_basis)):
+        paths = out.write_result_parquet(result, parquet_dir(output, "--format parquet"), bool(with_basis))
+        for path in paths:
             console_err.print(f"wrote {path}", highlight=False)
-        print_warnings(list(result.warnings) + result.cost_warnings())
+        warnings = out.warnings_table(result)
+        print_warnings(warnings.head(MAX_WARNINGS_SHOWN).to_dict("records"), total=len(warnings),
+                       everything=f"{paths[-1]}")
         return
     with text_out(output) as fh:
         if format is BatchFormat.jsonl:

@@ -275,5 +275,5 @@ def with_licence(summary: pd.DataFrame, licence: pd.DataFrame) -> pd.DataFrame:
     codes = out["jurisdiction"].astype(str)
     for col in LICENCE_SUMS:  # NaN: no known item of that kind (see licence_unknown)
         out[col] = codes.map(sums[col]).astype("float64")
-    out["licence_unknown"] = codes.map(unknown).fillna("")
+    out["licence_unknown"] = codes.map(unknown).astype(object).fillna("")  # object: an all-NaN map is float
     return out

@@ -20,12 +20,12 @@ def unknown_cost_warnings(costs: pd.DataFrame) -> list[dict]:
     if not len(hit):
         return []
     mask = np.isin(note.cat.codes.to_numpy(), hit) & (costs["funded_amount"].to_numpy(dtype="float64") > 0)
-    sel = costs.loc[mask, ["profile", "jurisdiction", "obligation", "note"]].astype(str)
+    sel = costs.loc[mask, ["profile", "jurisdiction", "obligation", "note"]]  # categoricals stay codes
     out = []
-    for (code, ob), part in sel.groupby(["jurisdiction", "obligation"], sort=False):
+    for (code, ob), part in sel.groupby(["jurisdiction", "obligation"], sort=False, observed=True):
         profiles = part["profile"].unique()
-        why = part["note"].iloc[0].split(UNKNOWN_MARK, 1)[1]
-        who = profiles[0] if len(profiles) == 1 else ""
+        why = str(part["note"].iloc[0]).split(UNKNOWN_MARK, 1)[1]
+        who = str(profiles[0]) if len(profiles) == 1 else ""
         count = "" if len(profiles) == 1 else f" ({len(profiles):,} profiles)"
         out.append({"jurisdiction": code, "profile": who, "level": "warning",
                     "message": f"{code} {ob}{count}: the insured part's cost {UNKNOWN_MARK}{why}; the figure "

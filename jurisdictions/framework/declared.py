@@ -250,6 +250,11 @@ class Evaluation:
     def rows(self, text: bool | None = None, consume: bool = False) -> pd.DataFrame:
         """The Contract 2 rows (``basis`` rendered unless the batch path skips text). ``consume``: the rows are
         handed over once (the evaluation keeps only what renders the basis lines later)."""
+        return concat_obligations(self.parts(text, consume))
+
+    def parts(self, text: bool | None = None, consume: bool = False) -> list[pd.DataFrame]:
+        """The rows as one frame per obligation and scenario, in row order (see :meth:`rows`): a comparison
+        concatenates every market's parts once."""
         if text is None:
             text = not text_skipped()
         frames = self.frames
@@ -257,7 +262,7 @@ class Evaluation:
             self.frames = []
         if text:
             frames = [f.assign(basis=p.basis(self.jurisdiction.currency)) for p, f in zip(self.pieces, frames)]
-        return concat_obligations(frames)
+        return list(frames)
 
     def basis(self) -> np.ndarray:
         """The basis line of every row, in row order."""
@@ -421,15 +426,35 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
 # --- checks: warnings about profiles, declared like obligations ---------------------------------------------
 
 def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: ParameterSet) -> list:
-    """The notes of every declared :class:`~jurisdictions.framework.plugin.Check` of ``j``: for each check whose
-    regime applies on ``as_of`` (or is evaluated as upcoming or a what-if), its rule flags rows of profiles in
-    the regime's scope and its message template is rendered for those rows only."""
+    """The notes of every declared :class:`~jurisdictions.framework.plugin.Check` of ``j`` (see
+    :func:`check_table`), one :class:`~jurisdictions.framework.plugin.Note` each."""
     from .plugin import Note
 
+    t = check_table(j, profiles, as_of, params)
+    return [Note(j.code, str(who), str(text), level) for who, text, level in
+            zip(t["profile"].tolist(), t["message"].tolist(), t["level"].tolist())]
+
+
+NOTE_COLUMNS = ("jurisdiction", "profile", "message", "level")
+
+
+def check_table(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: ParameterSet) -> pd.DataFrame:
+    """The notes of every declared check as a table (columns :data:`NOTE_COLUMNS`, one row per note): for each
+    check whose regime applies on ``as_of`` (or is evaluated as upcoming or a what-if), its rule flags rows of
+    profiles in the regime's scope and its message template is rendered for those rows only, column-wise (a
+    million notes without a Python object each)."""
     p = Columns(profiles)
     regimes = {r.id: r for r in j.regimes}
     names = profiles["name"].to_numpy(dtype=object)
-    out: list = []
+    who: list[np.ndarray] = []
+    said: list[np.ndarray] = []
+    levels: list[np.ndarray] = []
+
+    def add(profile: np.ndarray, text: Any, level: str) -> None:
+        who.append(profile)
+        said.append(np.broadcast_to(np.asarray(text, dtype=object), (len(profile),)))
+        levels.append(np.full(len(profile), level, dtype=object))
+
     for check in j.checks:
         regime = regimes[check.regime]
         q = Reader(params, regime.read_date(as_of), regime.is_proposal or regime.upcoming(as_of), None, p.n)
@@ -440,7 +465,7 @@ def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
         if np.ndim(flagged) == 0:  # a note about the market as a whole: whenever its parameters have values
             if flagged:
                 text = render(check.message + (f" ({check.citation})" if check.citation else ""), terms, j.currency)
-                out.append(Note(j.code, "", str(text), check.level))
+                add(np.array([""], dtype=object), str(text), check.level)
             continue
         if not regime.evaluated_on(as_of):
             continue
@@ -453,9 +478,13 @@ def check_notes(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
             continue
         subset = {k: (v[idx] if isinstance(v, np.ndarray) and v.shape == (p.n,) else v) for k, v in terms.items()}
         text = render(check.message + (f" ({check.citation})" if check.citation else ""), subset, j.currency)
-        texts = np.broadcast_to(np.asarray(text, dtype=object), (len(idx),))
-        out.extend(Note(j.code, names[i], str(t), check.level) for i, t in zip(idx.tolist(), texts.tolist()))
-    return out
+        add(names[idx], text, check.level)
+    if not who:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in NOTE_COLUMNS})
+    profile = np.concatenate(who)
+    columns = {"jurisdiction": np.full(len(profile), j.code, dtype=object), "profile": profile,
+               "message": np.concatenate(said), "level": np.concatenate(levels)}
+    return pd.DataFrame({c: pd.Series(v, dtype=object, copy=False) for c, v in columns.items()})
 
 
 # --- compile on load: what a rule reads -------------------------------------------------------------------

@@ -68,7 +68,7 @@ class CompactRows:
             codes = idx.to_numpy()
         if codes is not None and n:  # the index is taken for row positions only if the names agree
             probe = np.unique(np.linspace(0, n - 1, min(n, 64)).astype(np.int64))
-            if not np.array_equal(names.to_numpy()[codes[probe]].astype(object),
+            if not np.array_equal(names.take(codes[probe]).to_numpy(dtype=object),
                                   profiles["name"].to_numpy()[probe].astype(object)):
                 codes = None
         if codes is None:

@@ -88,8 +88,7 @@ def icf_excludes_virtual_assets(p, q):
     return icf.number() == 0, dict(cite=icf.citation, status=icf.status)
 
 
-#: The planned regimes' services (rulebook hong_kong.md, Update): dealing (OTC exchange, execution, reception and
-#: transmission of orders) and custody.
+#: The planned regimes' services (rulebook hong_kong.md, Update): dealing (OTC exchange, execution, orders); custody.
 DEALER_SERVICES = ("exchange_fiat", "exchange_crypto", "execution", "reception_transmission")
 CUSTODIAN_SERVICES = ("custody",)
 
@@ -104,11 +103,15 @@ def planned_paid_up_capital(p, q):
     custodian = np.where(p.offers(*CUSTODIAN_SERVICES), q.peek("hk_custodian_min_paid_up_capital"), -np.inf)
     amount = q.max(("hk_dealer_min_paid_up_capital", dealer), ("hk_custodian_min_paid_up_capital", custodian))
     platform = p.offers("trading_platform")
-    role = np.where(np.isfinite(dealer) & np.isfinite(custodian),
-                    "dealer and custodian: the higher of the dealer and custodian minimums",
-                    np.where(np.isfinite(custodian), "custodian", "dealer"))
+    role = PLANNED_ROLES[np.isfinite(dealer) * 1 + np.isfinite(custodian) * 2]  # 0 (no amount) … 3: both
     return np.where(platform | ~np.isfinite(amount), np.nan, amount), dict(
-        minimum=amount, role=role,
-        reason=np.where(platform, "not in scope: hk.va_dealer_custodian applies to dealers and custodians without "
-                                  "a trading platform; an operator of one is licensed under the VATP Guidelines "
-                                  "(hk.sfc_vatp)", "no dealing or custody service"))
+        minimum=amount, role=role, reason=PLANNED_BLANK_REASONS[platform.astype(np.int8)])
+
+
+#: The basis line's role by (dealer, custodian) services offered; the reason of a blank row by trading platform.
+PLANNED_ROLES = np.array(["", "dealer", "custodian", "dealer and custodian: the higher of the dealer and custodian "
+                          "minimums"], dtype=object)
+PLANNED_BLANK_REASONS = np.array([
+    "no dealing or custody service",
+    "not in scope: hk.va_dealer_custodian applies to dealers and custodians without a trading platform; an operator "
+    "of one is licensed under the VATP Guidelines (hk.sfc_vatp)"], dtype=object)

@@ -20,6 +20,8 @@ import pandas as pd
 
 from .tables import tidy_floats
 
+_STRING = json.encoder.encode_basestring  # a str as a JSON string (C; non-ASCII kept)
+
 #: rows written at once: about 30 MB of CSV text for obligation rows
 CHUNK_ROWS = 200_000
 #: rows of one JSON Lines chunk: a row of JSON text is about 5 times its CSV (keys repeated on every line), and
@@ -70,17 +72,80 @@ def write_csv(frame: pd.DataFrame, out: IO[str], rows: int = CHUNK_ROWS) -> None
 def write_jsonl(frame: pd.DataFrame, table: str, out: IO[str], list_columns: tuple[str, ...] = (),
                 rows: int = JSONL_CHUNK_ROWS) -> None:
     """``frame`` as JSON Lines, one object per row with ``"table": table`` first, chunk by chunk (text made
-    inert as in CSV; NaN → null; ``;``-joined list columns → lists)."""
-    from .compare import json_records
+    inert as in CSV; NaN → null; ``;``-joined list columns → lists; see :func:`jsonl_lines`)."""
     from .report.safe_text import neutralise_frame
 
     if len(frame) == 0:
         return
     safe = neutralise_frame(frame)
+    encoded = {c: _json_categories(safe[c], c in list_columns) for c in safe.columns
+               if isinstance(safe[c].dtype, pd.CategoricalDtype)}  # each category encoded once, not per chunk
     for part in chunks(safe, rows):
-        tagged = pd.concat([pd.DataFrame({"table": table}, index=part.index), part], axis=1)
-        text = json_records(tagged, list_columns, lines=True)
-        out.write(text if text.endswith("\n") else text + "\n")
+        out.writelines(jsonl_lines(part, table, list_columns, encoded))
+
+
+def jsonl_lines(frame: pd.DataFrame, table: str, list_columns: tuple[str, ...] = (),
+                encoded: dict[str, np.ndarray] | None = None) -> list[str]:
+    """One JSON object per row (each line ending in a newline), ``"table": table`` first, built column-wise:
+    each distinct text (a categorical's categories, a text column's values) is encoded once, and each float is
+    rounded to 15 significant digits (:func:`~comparisons.tables.round_significant`, as every xjur output) and
+    written in its shortest form, NaN and infinities as null. ``encoded``: categories already encoded."""
+    keys = [_json_value(str(c), False) + ":" for c in frame.columns]
+    template = "{" + _json_value("table", False) + ":" + _json_value(table, False) + "".join(
+        "," + k + "%s" for k in keys) + "}\n"
+    columns = []
+    for c in frame.columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            cats = (encoded or {}).get(c)
+            cats = cats if cats is not None else _json_categories(col, c in list_columns)
+            columns.append(cats[col.cat.codes.to_numpy()].tolist())  # code -1 (missing) → the last entry, null
+        else:
+            columns.append(_json_values(col, c in list_columns).tolist())
+    return [template % values for values in zip(*columns)] if columns else [template] * len(frame)
+
+
+def _json_categories(col: pd.Series, as_list: bool) -> np.ndarray:
+    """A categorical's categories as JSON text, with ``null`` appended for the missing code (-1)."""
+    cats = col.cat.categories.to_numpy(dtype=object).tolist()
+    return np.array([_json_value(v, as_list) for v in cats] + ["null"], dtype=object)
+
+
+def _json_values(col: pd.Series, as_list: bool) -> np.ndarray:
+    """Each value of a (not categorical) column as JSON text (an object array)."""
+    from .tables import round_significant
+
+    values = col.to_numpy()
+    if values.dtype.kind == "f":
+        rounded = round_significant(values)
+        text = np.array([repr(x) for x in rounded.tolist()], dtype=object)  # shortest form of the double
+        text[~np.isfinite(rounded)] = "null"
+        return text
+    if values.dtype.kind == "b":
+        return np.where(values, "true", "false").astype(object)
+    if values.dtype.kind in "iu":
+        return np.array([str(x) for x in values.tolist()], dtype=object)
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    encoded = np.array([_json_value(v, as_list) for v in list(distinct)] + ["null"], dtype=object)
+    return encoded[codes]
+
+
+def _json_value(v: Any, as_list: bool) -> str:
+    """One cell as JSON (a ``;``-joined list as a JSON list when ``as_list``); text through the json module's
+    own string encoder (non-ASCII kept, as ``ensure_ascii=False``)."""
+    if as_list:
+        return "[" + ",".join(_STRING(x) for x in str("" if v is None else v).split(";") if x) + "]"
+    if isinstance(v, str):
+        return _STRING(v)
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return "null"
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        return repr(float(v))
+    return _STRING(str(v))
 
 
 def warnings_table(result: Any) -> pd.DataFrame:

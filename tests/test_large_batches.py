@@ -292,3 +292,31 @@ def test_check_table_is_the_notes_column_wise():
     assert [(n.profile, n.message, n.level) for n in notes] == list(
         zip(table["profile"], table["message"], table["level"]))
     assert {"a", "b"} <= set(table["profile"])  # a's hot share 20 % > 5 %; b's net assets negative
+
+
+def test_jsonl_lines_read_back_as_the_json_documents_records():
+    # the column-wise JSON Lines writer against the JSON document's writer (pandas + shortest numbers), row by
+    # row: the same objects, floats to 15 significant digits (tiny amounts keep their digits: 1.86264514923096e-08,
+    # where a fixed count of decimals would cut them)
+    import math
+
+    from comparisons.compare import json_records
+    from comparisons.report.safe_text import neutralise_frame
+
+    r = compare(generate_profiles(200).assign(name=lambda f: f["name"].where(f.index != 3, "=SUM(A1)")),
+                jurisdictions=["JP", "HK"], as_of=AS_OF, scenarios=["all"])
+    for name, frame, lists in (("obligations", r.obligations, ("funding_forms",)), ("costs", r.costs, ())):
+        buf = io.StringIO()
+        out.write_jsonl(frame, name, buf, lists, rows=333)
+        new = [json.loads(x) for x in buf.getvalue().splitlines()]
+        safe = neutralise_frame(frame)
+        tagged = pd.concat([pd.DataFrame({"table": name}, index=safe.index), safe], axis=1)
+        old = [json.loads(x) for x in json_records(tagged, lists, lines=True).splitlines()]
+        assert len(new) == len(old) == len(frame)
+        for a, b in zip(new, old):
+            assert list(a) == list(b)
+            for k in a:
+                assert a[k] == b[k] or (isinstance(b[k], float) and math.isclose(a[k], b[k], rel_tol=1e-12,
+                                                                                 abs_tol=1e-15)), (k, a[k], b[k])
+        assert any(x.get("profile") == "'=SUM(A1)" for x in new)  # text made inert as in CSV
+    assert new[0]["table"] == "costs" and buf.getvalue().startswith('{"table":"costs","profile":')

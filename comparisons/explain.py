@@ -24,7 +24,7 @@ class Explanation:
     rows: pd.DataFrame  # the Contract 2 rows
     inputs: dict[str, Any]  # profile fields read, in the jurisdiction's currency
     input_currency: str
-    parameters: pd.DataFrame  # id, value, unit, effective_from, status, citation, source, note
+    parameters: pd.DataFrame  # id, value, unit, effective_from, status, unverified (†), citation, source, note
     as_of: str
     fx_date: str
 
@@ -74,7 +74,8 @@ def explain(profiles: Any, profile: str, jurisdiction: str, obligation: str, **c
             pv = params.what_if(pid, day)  # the value the rows read: an upcoming regime's at its start
             prow.append({"id": pid, "value": _value_text(pv), "unit": pv.unit,
                          "effective_from": pv.effective_from.isoformat(), "status": pv.status,
-                         "citation": pv.citation, "source": pv.source, "note": pv.note})
+                         "unverified": pv.unverified, "citation": pv.citation, "source": pv.source,
+                         "note": pv.note})
     from .compare import convert_profiles
 
     local = convert_profiles(one, result.fx, j.currency)
@@ -84,7 +85,7 @@ def explain(profiles: Any, profile: str, jurisdiction: str, obligation: str, **c
     return Explanation(
         profile=profile, jurisdiction=j.code, obligation=obligation, regime=spec.regime, formula=spec.formula,
         citation=spec.citation, rows=rows, inputs=inputs, input_currency=j.currency,
-        parameters=pd.DataFrame(prow, columns=["id", "value", "unit", "effective_from", "status", "citation",
-                                               "source", "note"]),
+        parameters=pd.DataFrame(prow, columns=["id", "value", "unit", "effective_from", "status", "unverified",
+                                               "citation", "source", "note"]),
         as_of=result.as_of.isoformat(), fx_date=result.fx.date.isoformat(),
     )

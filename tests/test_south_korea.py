@@ -277,3 +277,12 @@ def test_stress_counts_the_bank_reserve_as_cover_beside_the_hot_wallet_cover():
     assert t.loc["kr.bank_guideline", "covered_local"] == pytest.approx(0.3 * 50 * BN)
     assert t.loc["all", "covered_local"] == pytest.approx(5 * BN + 15 * BN)
     assert t.loc["all", "customer_loss_local"] == pytest.approx(0.5 * 0.1 * TN)
+
+
+def test_explain_flags_unverified_parameters():
+    # the 5 % hot-wallet ratio is flagged † in the rulebook (decree as pre-announced): explain says so
+    ex = explain([krw(name="p", services="custody;exchange_fiat", client_crypto_assets=TN, hot_wallet_share=0.1)],
+                 "p", "KR", "hot_wallet_cover", as_of=AS_OF)
+    flags = dict(zip(ex.parameters["id"], ex.parameters["unverified"]))
+    assert bool(flags["kr_hot_cover_ratio"]) is True
+    assert bool(flags["kr_hot_cover_combination"]) is False  # an assumption, not a † figure

@@ -73,7 +73,8 @@ def print_explanation(ex, currency: str, con=None) -> None:
     out.print(t)
     out.print("[bold]parameters[/]")
     for p in ex.parameters.itertuples(index=False):
-        out.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}, from {p.effective_from})[/]",
+        dagger = " †: not verified against the primary text" if p.unverified else ""
+        out.print(f"  [bold]{p.id}[/] = {p.value} {p.unit}  [dim]({p.status}{dagger}, from {p.effective_from})[/]",
                       highlight=False)
         out.print(f"      {escape(p.citation)}", highlight=False)
         if p.source:

@@ -30,6 +30,21 @@ def test_allocate_fills_the_cheapest_tranche_first_within_its_limits():
     assert alloc.tolist() == [[40.0, 10.0, 50.0]]
 
 
+def test_allocate_leaves_floating_point_residue_unfunded_by_any_form():
+    # HK compensation cover of exchange-0000018: amount 0.5 × 718,778,937.4 + 1.0 × 33,554,051.2 computed in one
+    # expression; the insurance limit summed from the two parts falls 1.86e-08 short of it. That residue is not
+    # funding: trust funds take nothing (no cost row) and nothing is left unfunded
+    amount = 392_943_519.9487637
+    tr = [t("insurance", 0.0177, amount - 1.862645149230957e-08), t("trust_funds", 0.1125)]
+    alloc, unfunded = allocate(np.array([amount]), tr)
+    assert alloc[0, 1] == 0.0 and alloc[0, 0] == pytest.approx(amount, rel=1e-15)
+    assert unfunded.tolist() == [0.0]
+    # a real remainder (one unit of currency) still goes to the next form
+    tr = [t("insurance", 0.0177, amount - 1.0), t("trust_funds", 0.1125)]
+    alloc, _ = allocate(np.array([amount]), tr)
+    assert alloc[0, 1] == pytest.approx(1.0)
+
+
 def test_allocate_fixed_shares_first_then_the_cheapest():
     tr = [t("own_funds", 0.12), t("insurance", 0.01), t("bank_guarantee", 0.02)]
     # 30 % own funds fixed; the rest (70) to the cheapest: insurance
@@ -214,8 +229,10 @@ def plain_allocate(amount, tranches, form_limits=None, fixed=None):
         alloc += got
         need -= got.sum(axis=1)
     alloc += fill(need, np.ones(T, dtype=bool))
+    tolerance = 1e-9 * np.maximum(amount, 1.0)  # a billionth of the amount: residue, not funding
+    alloc[alloc <= tolerance[:, None]] = 0.0
     unfunded = np.maximum(amount - alloc.sum(axis=1), 0.0)
-    return alloc, np.where(unfunded <= 1e-9 * np.maximum(amount, 1.0), 0.0, unfunded)
+    return alloc, np.where(unfunded <= tolerance, 0.0, unfunded)
 
 
 @settings(max_examples=60, deadline=None)

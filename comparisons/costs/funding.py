@@ -114,8 +114,13 @@ def allocate(
         alloc += rest
     else:
         alloc = rest
+    # a share of a billionth of the amount is floating-point residue, not funding (a limit summed from parts,
+    # e.g. Hong Kong's cold and hot cover, may fall 1e-8 short of the amount computed in one expression): no
+    # cost row for it, and no unfunded remainder either
+    tolerance = 1e-9 * np.maximum(amount, 1.0)
+    alloc[alloc <= tolerance[:, None]] = 0.0
     unfunded = np.maximum(amount - alloc.sum(axis=1), 0.0)
-    unfunded = np.where(unfunded <= 1e-9 * np.maximum(amount, 1.0), 0.0, unfunded)
+    unfunded = np.where(unfunded <= tolerance, 0.0, unfunded)
     return alloc, unfunded
 
 

@@ -31,8 +31,6 @@ _USER_START = dt.date(1900, 1, 1)
 
 EQUITY_PREMIUM = "equity_premium"
 LEGACY_COST_OF_CAPITAL = "cost_of_capital"  # before costs.md §5 was revised: one cost of equity for every currency
-#: kept for code that names the old id: it now means the equity premium
-COST_OF_CAPITAL = EQUITY_PREMIUM
 INSURANCE_RATE = {"cold": "insurance_rate_cold", "hot": "insurance_rate_hot", "prudential": "insurance_rate_prudential",
                   "surety": "insurance_rate_surety"}
 GUARANTEE_FEE = "bank_guarantee_fee"
@@ -58,10 +56,11 @@ def _from_mapping(values: Mapping[str, Any], origin: str) -> ParameterSet:
         if isinstance(v, ParameterValue):
             hist[str(pid)] = ParameterHistory(str(pid), (v,))
             continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not math.isfinite(v)):
             raise ParameterError(f"{origin}: {pid}: value {v!r} is not a finite number")
-        if policy.number_problem(v):
-            raise ParameterError(f"{origin}: {pid}: value {v!r} {policy.number_problem(v)}")
+        why = policy.number_problem(v)
+        if why:
+            raise ParameterError(f"{origin}: {pid}: value {v!r} {why}")
         hist[str(pid)] = ParameterHistory(str(pid), (ParameterValue(
             id=str(pid), value=float(v), unit="", effective_from=_USER_START, status="assumed",
             citation="user input", source=origin),))

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-import yaml
 
 from jurisdictions.framework import FUNDING_FORMS, XjurError, did_you_mean
 from jurisdictions.framework import input_policy as policy
@@ -258,12 +257,7 @@ def load_funding(source: Any, jurisdictions: Sequence[Any], known_codes: Sequenc
         return source
     if isinstance(source, (str, Path)):
         origin = str(source)
-        try:
-            with policy.reraise_as(FundingError):  # size, UTF-8, no aliases, bounded nesting and values
-                data = policy.load_yaml(source, "funding")
-                policy.refuse_tree(data, origin)
-        except yaml.YAMLError as e:
-            raise FundingError(f"{origin}: malformed YAML: {e}") from None
+        data = policy.load_checked_yaml(source, "funding", FundingError)  # size, UTF-8, aliases, nesting, values
     elif isinstance(source, Mapping):
         origin, data = "funding argument", source
     else:

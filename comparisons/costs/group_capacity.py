@@ -46,7 +46,7 @@ class GroupLine:
             out[s] = min(single, max(group - self.used, 0.0))
         return out, ccy
 
-    def assumptions(self, code: str) -> ParameterSet:
+    def assumptions(self) -> ParameterSet:
         """The assumptions of the next entity: the single-insured limit cut to what is left of the line."""
         limits, ccy = self._limits()
         v = self.pset.at(CAPACITY, self.as_of)
@@ -61,8 +61,7 @@ class GroupLine:
         """The line after ``entity`` (market ``code``) insured what its cost rows show."""
         limits, ccy = self._limits()
         ins = costs[costs["form"].astype(str) == "insurance"]
-        amount = ins["funded_amount"].to_numpy(dtype="float64") * ins["currency"].astype(str).map(
-            lambda c: fx.rate(c, ccy)).to_numpy(dtype="float64")
+        amount = ins["funded_amount"].to_numpy(dtype="float64") * fx.factors(ins["currency"].astype(str), ccy)
         sc = ins["scenario"].astype(str).to_numpy()
         free = float(amount[sc == ""].sum())
         per = [float(amount[sc == s].sum()) for s in set(sc) - {""}]

@@ -16,10 +16,11 @@ import pandas as pd
 import yaml
 
 from jurisdictions.framework import XjurError, did_you_mean
+from jurisdictions.framework.status import PARAMETER_STATUSES
 
 LICENCE_FILE = Path(__file__).parent.parent / "data" / "licence_costs.yaml"
 KINDS = ("one_off", "yearly", "benchmark")
-STATUSES = ("in_force", "guidance", "enacted", "proposed", "reported", "assumed", "unknown")
+STATUSES = (*PARAMETER_STATUSES, "unknown")
 _KEYS = ("id", "item", "kind", "currency", "low", "high", "status", "source", "note")
 COLUMNS = ("jurisdiction", "id", "item", "kind", "currency", "low", "high", "ref_currency", "low_ref", "high_ref",
            "status", "source", "note")

@@ -19,7 +19,9 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from .assumptions import ASSUMPTION_SETS, VARIED, CostAssumptions
+from jurisdictions.framework import ParameterSet
+
+from .assumptions import ASSUMPTION_SETS, VARIED, CostAssumptions, load_assumptions
 from .summary import cost_summary
 from .table import cost_table
 
@@ -36,9 +38,7 @@ def costs_under(result: Any, assumption_set: str = "central", sets: Mapping[str,
                 ) -> pd.DataFrame:
     """The cost table of ``result`` with the assumptions read in ``assumption_set`` (and ``sets``: some
     assumption ids in another set); the same code and funding as ``result.costs``."""
-    from .assumptions import load_assumptions
-
-    pset = result.assumptions if result.assumptions is not None else load_assumptions()
+    pset = _assumptions(result)
     return cost_table(result.amounts, result.jurisdictions, result.profiles, fx=result.fx, as_of=result.as_of,
                       currency=result.currency,
                       assumptions=CostAssumptions.read(pset, result.as_of, assumption_set, sets),
@@ -107,13 +107,15 @@ def robustness(result: Any, costs: Callable[..., pd.DataFrame] | None = None) ->
     get = costs or (lambda s, sets=None: costs_under(result, s, sets))
     sc_list = tuple(result.scenarios)
     by_set = {s: _extremes(_summary(result, get(s)), sc_list) for s in ASSUMPTION_SETS}
-    pset_values = _values(result)
-    varied = [pid for pid in VARIED if pid in pset_values]
+    pset = _assumptions(result)
+    varied = [pid for pid in VARIED if pid in pset.histories]
     tornado, swings = [], []
     ends: dict[tuple[str, str], dict[tuple[str, str], tuple[str, str, dict]]] = {}
+    labels: dict[tuple[str, str], str] = {}  # each varied assumption's label at each end
     for pid in varied:
         for end in ("low", "high"):
             ends[(pid, end)] = _extremes(_summary(result, get("central", {pid: end})), sc_list)
+            labels[(pid, end)] = CostAssumptions.read(pset, result.as_of, "central", {pid: end}).label(pid)
     rows = []
     for key, (cheap_c, dear_c, cost_c) in by_set["central"].items():
         prof, sc = key
@@ -126,7 +128,7 @@ def robustness(result: Any, costs: Callable[..., pd.DataFrame] | None = None) ->
                     continue
                 fc, fd = x[0] != cheap_c, x[1] != dear_c
                 tornado.append({"profile": prof, "scenario": sc, "assumption": pid, "end": end,
-                                "value": pset_values[pid](end), "cheapest": x[0], "dearest": x[1],
+                                "value": labels[(pid, end)], "cheapest": x[0], "dearest": x[1],
                                 "flips_cheapest": fc, "flips_dearest": fd})
                 if fc and pid not in depends["cheapest"]:
                     depends["cheapest"].append(pid)
@@ -150,15 +152,9 @@ def robustness(result: Any, costs: Callable[..., pd.DataFrame] | None = None) ->
                       pd.DataFrame(swings, columns=list(SWING_COLUMNS)))
 
 
-def _values(result: Any) -> dict[str, Callable[[str], str]]:
-    """Per assumption id, a function from an end (``low``/``high``) to its label at that end."""
-    from .assumptions import load_assumptions
-
-    pset = result.assumptions if result.assumptions is not None else load_assumptions()
-    out = {}
-    for pid in pset.ids():
-        out[pid] = (lambda end, pid=pid: CostAssumptions.read(pset, result.as_of, "central", {pid: end}).label(pid))
-    return out
+def _assumptions(result: Any) -> ParameterSet:
+    """The assumptions of ``result`` (the built-in ones when it has none of its own)."""
+    return result.assumptions if result.assumptions is not None else load_assumptions()
 
 
 def conclusion(rob: Robustness, profile: str, scenario: str, what: str = "cheapest") -> tuple[str, bool, str]:

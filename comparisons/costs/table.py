@@ -398,7 +398,7 @@ def _kind_costs(ctx: _Ctx, kind: _Kind, out: _Out, overlap: bool) -> _Block:
                                                   for f, parts in limits.items()}, fixed)
     for resource, form, label in (("insurance", "insurance", None), ("guarantee", "bank_guarantee", GUARANTEE_PARTS[0])):
         idx = [i for i, t in enumerate(tranches) if t.form == form and (label is None or t.label == label)]
-        if idx and kind.code in ctx.shared:
+        if idx:
             ctx.use(resource, kind, alloc[:, idx].sum(axis=1))
     unknowns = tuple(getattr(spec, "cost_unknowns", ()) or ()) or UNKNOWN_INPUTS.get(
         getattr(spec, "insurance_kind", "") or "", ())

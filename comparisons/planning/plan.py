@@ -399,7 +399,7 @@ def plan(
         entity = entities.iloc[[i]].reset_index(drop=True)
         entity.attrs["xjur_validated"] = True  # validated above by profiles_from_records (load.py's mark)
         res = compare(entity, jurisdictions=[mk.jurisdiction], as_of=day, currency=ref, scenarios=scen,
-                      parameters=parameters, fx=rates, assumptions=line.assumptions(mk.jurisdiction), funding=funding,
+                      parameters=parameters, fx=rates, assumptions=line.assumptions(), funding=funding,
                       **kw)
         line = line.used_by(mk.jurisdiction, mk.entity, res.costs, rates)
         results.append(res)

@@ -101,9 +101,14 @@ class Columns:
         own = ccy.isin(list(wanted)).to_numpy()
         if "fiat_markets" not in self._frame.columns:
             return own
-        codes, uniq = pd.factorize(self._frame["fiat_markets"].map(_market_key), use_na_sentinel=False)
-        given = np.array([isinstance(u, str) for u in uniq], dtype=bool)  # None (not given) may come back as NaN
-        hit = np.array([isinstance(u, str) and bool(wanted & set(u.split(";"))) for u in uniq], dtype=bool)
+        markets = self._frame["fiat_markets"]
+        try:  # the distinct cells first: each one's canonical text computed once
+            codes, uniq = pd.factorize(markets, use_na_sentinel=False)
+        except TypeError:  # lists in the cells
+            codes, uniq = pd.factorize(markets.map(_market_key), use_na_sentinel=False)
+        keys = [_market_key(u) for u in uniq]  # None (not given) may come back as NaN: None again
+        given = np.array([isinstance(k, str) for k in keys], dtype=bool)
+        hit = np.array([isinstance(k, str) and bool(wanted & set(k.split(";"))) for k in keys], dtype=bool)
         return np.where(given[codes], hit[codes], own) if len(uniq) else own
 
 
@@ -222,7 +227,6 @@ class Piece:
     valid: np.ndarray | None  # rows the rule computed (None: none, a regime not applying)
     constant_basis: Any  # text of the other rows (a string or a per-row array)
     terms: dict[str, Any] = field(default_factory=dict)
-    reads: dict[str, ParameterValue] = field(default_factory=dict)
 
     def basis(self, currency: str) -> np.ndarray:
         out = np.empty(self.n, dtype=object)
@@ -269,14 +273,6 @@ class Evaluation:
         if not self.pieces:
             return np.empty(0, dtype=object)
         return np.concatenate([p.basis(self.jurisdiction.currency) for p in self.pieces])
-
-    def reads(self, obligation: str) -> dict[str, ParameterValue]:
-        """The parameters the rule of ``obligation`` read (for ``explain``)."""
-        out: dict[str, ParameterValue] = {}
-        for p in self.pieces:
-            if p.spec.id == obligation:
-                out.update(p.reads)
-        return out
 
 
 def is_declarative(j: Any) -> bool:
@@ -346,9 +342,9 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
     frames: list[pd.DataFrame] = []
     for spec in j.obligations:
         regime = regimes[spec.regime]
+        what_if = regime.what_if(as_of)
         applies = regime.evaluated_on(as_of) and (spec.in_force_from is None or as_of >= spec.in_force_from
-                                                   or regime.is_proposal or regime.upcoming(as_of))
-        what_if = regime.is_proposal or regime.upcoming(as_of)
+                                                   or what_if)
         base = _RANK[output_status(regime.status_on(as_of))]
         inside, only_assumed = scopes[spec.regime]
         scope_reason = _scope_reason(regime, regime.scope, spec.id, False) if regime.scope is not None else ""
@@ -419,7 +415,7 @@ def evaluate(j: Any, profiles: pd.DataFrame, as_of: dt.date, scenarios: Sequence
                                           basis="", reason=reason))
             constant = (NOT_IN_SCOPE_BASIS if not blank.any() else
                         np.where(blank, "no amount", NOT_IN_SCOPE_BASIS).astype(object))
-            pieces.append(Piece(spec, sc, n, amount, valid & ~np.isnan(amount), constant, terms, dict(q.reads)))
+            pieces.append(Piece(spec, sc, n, amount, valid & ~np.isnan(amount), constant, terms))
     return Evaluation(j, pieces, frames)
 
 
@@ -457,14 +453,15 @@ def check_table(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
 
     for check in j.checks:
         regime = regimes[check.regime]
-        q = Reader(params, regime.read_date(as_of), regime.is_proposal or regime.upcoming(as_of), None, p.n)
+        q = Reader(params, regime.read_date(as_of), regime.what_if(as_of), None, p.n)
         try:
             flagged, terms = check.rule(p, q)
         except ParameterError:  # a check whose parameter has no value yet on the date: nothing to note
             continue
+        template = check.message + (f" ({check.citation})" if check.citation else "")
         if np.ndim(flagged) == 0:  # a note about the market as a whole: whenever its parameters have values
             if flagged:
-                text = render(check.message + (f" ({check.citation})" if check.citation else ""), terms, j.currency)
+                text = render(template, terms, j.currency)
                 add(np.array([""], dtype=object), str(text), check.level)
             continue
         if not regime.evaluated_on(as_of):
@@ -477,7 +474,7 @@ def check_table(j: Any, profiles: pd.DataFrame, as_of: dt.date, params: Paramete
         if not len(idx):
             continue
         subset = {k: (v[idx] if isinstance(v, np.ndarray) and v.shape == (p.n,) else v) for k, v in terms.items()}
-        text = render(check.message + (f" ({check.citation})" if check.citation else ""), subset, j.currency)
+        text = render(template, subset, j.currency)
         add(names[idx], text, check.level)
     if not who:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in NOTE_COLUMNS})

@@ -79,8 +79,12 @@ def validate_optional(df: pd.DataFrame, source: str, labels: Sequence[str],
             continue
         raw = df[f]
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64")
-        blank = raw.isna().to_numpy() | raw.astype(str).str.strip().eq("").to_numpy()
-        add_rows(np.isnan(values) & ~blank, f, raw, "not a number")
+        # only the cells that did not parse can be blank: look at their text alone
+        unparsed = np.flatnonzero(np.isnan(values) & ~raw.isna().to_numpy())
+        blank_text = raw.iloc[unparsed].astype(str).str.strip().eq("").to_numpy()
+        not_number = np.zeros(len(values), dtype=bool)
+        not_number[unparsed[~blank_text]] = True
+        add_rows(not_number, f, raw, "not a number")
         finite = np.isfinite(values)
         add_rows(~finite & ~np.isnan(values), f, raw, "must be a finite number (NaN and inf are not amounts)")
         if f in OPTIONAL_SHARE_FIELDS:

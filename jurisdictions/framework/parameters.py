@@ -38,17 +38,13 @@ import yaml
 
 from . import input_policy as policy
 from .errors import ParameterError, did_you_mean
+from .obligations import SCENARIOS as _SCENARIOS  # Contract 2's scenario names
 from .status import PARAMETER_STATUSES, UNVERIFIED_FLAG
 
 _ENTRY_KEYS = {"effective_from", "value", "scenarios", "status", "citation", "source", "note", "unit"}
-_SCENARIOS = ("low", "central", "high", "fiea_analogue")  # Contract 2's scenario names
 
 
-# libyaml's safe loader when PyYAML was built with it (ten times faster at start-up), else the pure one.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeBase):
+class _UniqueKeyLoader(policy.safe_base()):
     """The safe loader, refusing a key given twice in one mapping (YAML would silently keep the last)."""
 
 
@@ -304,12 +300,8 @@ def _load_parameters(path: str, user_file: bool, mtime_ns: int, size: int, kind:
     user's file as the source of the values it replaced.
     """
     p = Path(path)
-    try:
-        with policy.reraise_as(ParameterError):  # size, UTF-8, no aliases, bounded nesting, bounded values
-            data = policy.load_yaml(p, kind, loader=_UniqueKeyLoader)  # safe: refuses duplicate keys too
-            policy.refuse_tree(data, str(p))
-    except yaml.YAMLError as e:
-        raise ParameterError(f"{p}: malformed YAML: {e}") from None
+    # size, UTF-8, no aliases, bounded nesting, bounded values; the safe loader refusing duplicate keys too
+    data = policy.load_checked_yaml(p, kind, ParameterError, loader=_UniqueKeyLoader)
     pset = parse_parameters(data, str(p))
     if user_file:
         pset = ParameterSet(

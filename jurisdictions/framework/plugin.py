@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence
 import pandas as pd
 
 from . import input_policy as policy
-from .obligations import SCENARIOS
+from .obligations import SCENARIOS, scenarios_of
 from .parameters import ParameterSet, load_parameters
 
 if TYPE_CHECKING:
@@ -91,6 +91,11 @@ class Regime:
         """The date its parameters are read on: an upcoming enacted regime is shown as it will apply, so it reads
         the values of its start date (the final rules, not the proposals they replace); otherwise ``as_of``."""
         return self.in_force_from if self.upcoming(as_of) else as_of
+
+    def what_if(self, as_of: dt.date) -> bool:
+        """Whether it is evaluated as a what-if on ``as_of`` (a proposal, or an upcoming enacted regime): a
+        parameter whose first value comes after the date is read at that first value."""
+        return self.is_proposal or self.upcoming(as_of)
 
     def status_on(self, as_of: dt.date) -> str:
         """The regime's part of a row's status on ``as_of`` (an enacted regime counts as in force once it
@@ -264,19 +269,21 @@ class Jurisdiction:
     def not_applicable(self, profiles: pd.DataFrame, regime: Regime, as_of: dt.date,
                        scenarios: Sequence[str] = ("central",)) -> pd.DataFrame:
         """Blank rows (NaN amount, with the reason) for every obligation of a regime not in force on ``as_of``."""
+        from .declared import NOT_APPLICABLE_BASIS, not_applying_reason
         from .obligations import concat_obligations, obligation_rows
 
-        reason = NotInForce(regime, as_of).reason
+        reason = not_applying_reason(regime, as_of)
         frames = []
         for spec in self.obligations:
             if spec.regime != regime.id:
                 continue
-            for sc in (scenarios if spec.scenarios else ("",)):
+            own = scenarios_of(spec)
+            for sc in ([s for s in scenarios if s in own] if own else ("",)):
                 frames.append(obligation_rows(
                     profiles, jurisdiction=self.code, regime=regime.id, obligation=spec.id,
                     category=spec.category, amount=float("nan"), currency=self.currency,
                     status="in_force" if regime.status == "in_force" else regime.status,
-                    citation=spec.citation, basis="not applicable on this date", funding_forms=spec.funding_forms,
+                    citation=spec.citation, basis=NOT_APPLICABLE_BASIS, funding_forms=spec.funding_forms,
                     overlap_group=spec.overlap_group, scenario=sc, reason=reason,
                 ))
         return concat_obligations(frames)
@@ -305,20 +312,6 @@ def check_scenarios(scenarios: Sequence[str]) -> list[str]:
 
             raise XjurError(f"unknown scenario {s!r}: use {', '.join(SCENARIOS)} or all{did_you_mean(s, SCENARIOS)}")
     return list(dict.fromkeys(out))
-
-
-@dataclass(frozen=True)
-class NotInForce:
-    """Helper result: which profiles' rows are blank because a regime does not apply on ``as_of``."""
-
-    regime: Regime
-    as_of: dt.date
-    reason: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        from .declared import not_applying_reason
-
-        object.__setattr__(self, "reason", not_applying_reason(self.regime, self.as_of))
 
 
 def regime_applies(regime: Regime, as_of: dt.date) -> bool:

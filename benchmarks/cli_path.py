@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -23,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from .harness import _max_rss_mb, write
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("CLI_RESULTS.md")
-README = ROOT / "README.md"
 START, END = "<!-- bench-cli:start -->", "<!-- bench-cli:end -->"
 AS_OF = "2026-11-25"
 CODES = ("JP", "EU", "HK")
@@ -37,24 +37,25 @@ TARGETS = {(100_000, "csv"): (None, 1.5), (100_000, "jsonl"): (None, 1.5), (1_00
 
 
 def _peak_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # kB → GB
+    return _max_rss_mb() / 1024
 
 
 def write_input(n: int, fmt: str, directory: Path) -> Path:
-    """``n`` generated profiles as one CSV or Parquet file, or (``dask``) a directory of Parquet files."""
+    """``n`` generated profiles as one CSV or Parquet file, or (``dask``) a directory of Parquet files; an input
+    written for an earlier row is used again (the generator is seeded: the same profiles)."""
     from .generate import generate_profiles
 
+    path = directory / ({"csv": f"profiles-{n}.csv", "parquet": f"profiles-{n}.parquet"}.get(fmt, f"parts-{n}"))
+    if path.exists():
+        return path
     frame = generate_profiles(n)
     directory.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        path = directory / f"profiles-{n}.csv"
         frame.to_csv(path, index=False)
     elif fmt == "parquet":
-        path = directory / f"profiles-{n}.parquet"
         frame.to_parquet(path)
     else:
-        path = directory / f"parts-{n}"
-        path.mkdir(exist_ok=True)
+        path.mkdir()
         step = 100_000
         for i in range(0, n, step):
             frame.iloc[i:i + step].to_parquet(path / f"part-{i // step:04d}.parquet")
@@ -115,8 +116,7 @@ def render(rows: list[dict], started: str, load: tuple[float, ...]) -> str:
              "the central assumption set; each row a fresh process (read, validate, compare, cost, write).", "",
              "| profiles | in | out | wall | peak memory | output | target | |", "|---:|---|---|---:|---:|---:|---|---|"]
     for r in rows:
-        key = (r["profiles"], "parquet" if r["output"] == "dask" else r["output"])
-        target = TARGETS.get(key) if r["output"] != "dask" else None
+        target = TARGETS.get((r["profiles"], r["output"]))  # none for the Dask row
         if "error" in r:
             lines.append(f"| {r['profiles']:,} | {r['input']} | {r['output']} | failed: {r['error']} | | | | |")
             continue
@@ -155,12 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     section = render(rows, started, load)
     print(section)
     if not args.no_write:
-        RESULTS.write_text("# CLI path benchmark\n\n" + section + "\n\n```json\n" + json.dumps(rows, indent=1)
-                           + "\n```\n", encoding="utf-8")
-        text = README.read_text(encoding="utf-8")
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            README.write_text(f"{head}{START}\n{section}\n{END}{rest.split(END, 1)[1]}", encoding="utf-8")
+        write(section, "# CLI path benchmark\n\n" + section + "\n\n```json\n" + json.dumps(rows, indent=1)
+              + "\n```\n", results=RESULTS, start=START, end=END)
 
 
 if __name__ == "__main__":

@@ -609,13 +609,14 @@ def render(report: dict) -> tuple[str, str]:
     return section, "\n".join(full)
 
 
-def write(section: str, full: str) -> None:
-    RESULTS.write_text(full, encoding="utf-8")
+def write(section: str, full: str, results: Path = RESULTS, start: str = START, end: str = END) -> None:
+    """``full`` to ``results`` and ``section`` into the README between the ``start`` and ``end`` markers."""
+    results.write_text(full, encoding="utf-8")
     text = README.read_text(encoding="utf-8")
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        README.write_text(f"{head}{START}\n{section}\n{END}{tail}", encoding="utf-8")
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        README.write_text(f"{head}{start}\n{section}\n{end}{tail}", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

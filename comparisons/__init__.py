@@ -45,31 +45,21 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'comparisons' has no attribute {name!r}")
 
 
+def _function_over_subpackage(name: str) -> property:
+    """A package attribute that is the function ``name`` of the subpackage of the same name, also once the
+    subpackage is imported (the import system then sets the attribute to the subpackage: that assignment is
+    ignored). The subpackage stays importable by its dotted name (``from comparisons.stress import replay``)."""
+    from importlib import import_module
+
+    return property(lambda self: getattr(import_module(f".{name}", __name__), name), lambda self, _module: None,
+                    doc=f"``comparisons.{name}`` is the function (the subpackage stays importable by its dotted name).")
+
+
 class _Package(ModuleType):
-    """``comparisons.stress`` is the function, also once the subpackage of the same name is imported (the import
-    system then sets the package attribute to the subpackage: that assignment is ignored here). The subpackage
-    stays importable by its dotted name (``from comparisons.stress import replay``)."""
+    """``comparisons.stress`` and ``comparisons.timeline`` are the functions (see :func:`_function_over_subpackage`)."""
 
-    @property
-    def stress(self):
-        from .stress import stress
-
-        return stress
-
-    @stress.setter
-    def stress(self, _module) -> None:
-        pass
-
-    @property
-    def timeline(self):
-        """``comparisons.timeline`` is the function (the subpackage stays importable by its dotted name)."""
-        from .timeline import timeline
-
-        return timeline
-
-    @timeline.setter
-    def timeline(self, _module) -> None:
-        pass
+    stress = _function_over_subpackage("stress")
+    timeline = _function_over_subpackage("timeline")
 
 
 sys.modules[__name__].__class__ = _Package

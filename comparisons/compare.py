@@ -23,7 +23,7 @@ from jurisdictions.framework import (
     CATEGORIES, COLUMNS, MONEY_FIELDS, ParameterError, ParameterSet, PluginError, Registry, XjurError,
     check_scenarios, compact_rows, compact_table, concat_obligations, did_you_mean, discover, is_declarative,
     scenarios_of,
-    load_parameters, profile_dtype,
+    profile_dtype,
 )
 
 from .fx import FxSnapshot, FxTable, ecb_table, rates_file_table
@@ -215,13 +215,13 @@ class ComparisonResult:
         builds it column-wise from the declared checks (a million notes without a Python object each): what
         ``--format parquet`` and ``jsonl`` write."""
         if not self.text_deferred or "warnings" in self.__dict__:
-            return _note_frame(list(self.warnings))
+            return note_frame(list(self.warnings))
         tables = self._per_market("notes", lambda j, local: plugin_note_table(j, local, self.as_of,
                                                                               self.parameters[j.code]))
-        parts = [_note_frame(list(self.fx_warnings))]
+        parts = [note_frame(list(self.fx_warnings))]
         for j in self.jurisdictions:
-            parts += [tables[j.code], _note_frame(proposal_notes(j, self.in_force_only, self.as_of))]
-        parts.append(_note_frame(self._input_notes()))
+            parts += [tables[j.code], note_frame(proposal_notes(j, self.in_force_only, self.as_of))]
+        parts.append(note_frame(self._input_notes()))
         return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
 
     @functools.cached_property
@@ -450,9 +450,6 @@ class ComparisonResult:
                 f"as_of={self.as_of}, currency={self.currency}, {len(self.rows)} obligation rows)")
 
 
-#: the tables ``to_csv`` and ``xjur compare --format csv --table`` write
-
-
 def json_records(frame: pd.DataFrame, list_columns: Sequence[str] = (), indent: int | None = None,
                  lines: bool = False) -> str:
     """A table as a JSON array of row objects, as :func:`records` gives them: NaN (and ±inf) → null,
@@ -549,10 +546,11 @@ def compare(
     renders the ``basis`` lines and per-profile notes only when read (default: for batches of
     ``DEFER_TEXT_MIN_PROFILES`` profiles or more); the numbers are the same either way.
     """
-    from .input_notes import defaulted, late_incidents
+    from .input_notes import defaulted, late_incidents, raw_records
 
     frame = load_profiles(profiles)
-    inputs = {"defaulted": defaulted(profiles, frame), "incidents": late_incidents(profiles, frame)}
+    records = raw_records(profiles)  # the profiles as given, read once for both notes
+    inputs = {"defaulted": defaulted(profiles, frame, records), "incidents": late_incidents(profiles, records)}
     day = parse_date(as_of)
     ref = str(currency).strip().upper()
     scen = tuple(check_scenarios(as_list(scenarios) or []))
@@ -615,7 +613,7 @@ def compare(
                 bar.advance(task)
         if bar is not None:
             bar.update(task, description="obligations table")
-        rows = parts = local = None  # the frames list then holds the only references to the rows
+        parts = local = None  # the frames list then holds the only references to the rows
         table = concat_obligations(frames, consume=True)
         if bar is not None:
             bar.advance(task)
@@ -685,10 +683,10 @@ def plugin_note_table(j: Any, local: pd.DataFrame, day: dt.date, params: Paramet
 
     if isinstance(j, Jurisdiction) and type(j).notes is Jurisdiction.notes:
         return check_table(j, local, day, j.parameter_set(params))
-    return _note_frame(list(plugin_notes(j, local, day, params)))
+    return note_frame(list(plugin_notes(j, local, day, params)))
 
 
-def _note_frame(records: list[dict]) -> pd.DataFrame:
+def note_frame(records: list[dict]) -> pd.DataFrame:
     """Warning records as a table with the columns of :data:`NOTE_COLUMNS` (text as objects; level
     ``warning`` where a record has none)."""
     return pd.DataFrame({c: pd.Series([r.get(c, "warning" if c == "level" else "") for r in records],

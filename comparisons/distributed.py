@@ -4,7 +4,7 @@ Obligations, costs and stress are row-independent per profile, so a batch split 
 rows as the whole batch compared at once. The profiles are a Dask DataFrame read from a directory of Parquet
 files (each file checked by the input policy first: size, rows and unpacked size from its footer); every
 partition is validated, compared, costed and written as Parquet *on a worker*
-(``OUT/obligations/part-N.parquet``, ``OUT/costs/part-N.parquet``); the client receives only one summary row
+(``OUT/obligations/part-N.parquet``, ``OUT/costs/part-N.parquet``, ``OUT/warnings/part-N.parquet``); the client receives only one summary row
 per partition (profiles, rows, the worker that computed it), never the tables.
 
 Without a scheduler address a ``distributed.LocalCluster`` is started: worker processes, bound to 127.0.0.1,
@@ -15,14 +15,14 @@ Profile names are unique within a partition (validated there); across partitions
 """
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-#: the summary row each partition returns to the client
-SUMMARY_COLUMNS = ("partition", "profiles", "obligation_rows", "cost_rows", "worker")
+#: the summary row each partition returns to the client: its columns and their dtypes
+SUMMARY_COLUMNS = {"partition": "int64", "profiles": "int64", "obligation_rows": "int64", "cost_rows": "int64",
+                   "worker": object}
 #: the local cluster started without --scheduler
 LOCAL_WORKERS = 2
 
@@ -34,7 +34,7 @@ def parquet_files(directory: str | Path) -> list[Path]:
     from jurisdictions.framework import input_policy as policy
     from jurisdictions.framework.errors import NO_VALUE
 
-    from .load import check_parquet
+    from .load import _refused, check_parquet
 
     d = Path(directory)
     if not d.is_dir():
@@ -46,7 +46,7 @@ def parquet_files(directory: str | Path) -> list[Path]:
         for f in files:
             check_parquet(f)
     except policy.InputError as e:
-        raise ProfileError([Problem(e.source, e.where, "", NO_VALUE, e.message)]) from None
+        raise _refused(e) from None
     return files
 
 
@@ -78,8 +78,8 @@ def _summary(number: int, profiles: int, obligation_rows: int, cost_rows: int) -
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = ""
-    return pd.DataFrame({"partition": [number], "profiles": [profiles], "obligation_rows": [obligation_rows],
-                         "cost_rows": [cost_rows], "worker": [worker]})
+    values = (number, profiles, obligation_rows, cost_rows, worker)
+    return pd.DataFrame({c: pd.Series([v], dtype=t) for (c, t), v in zip(SUMMARY_COLUMNS.items(), values)})
 
 
 def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any = None, with_basis: bool = False,
@@ -100,10 +100,8 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
     files = parquet_files(directory)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    options = {**options, "as_of": parse_date(as_of).isoformat() if not isinstance(as_of, dt.date) else as_of}
-    meta = pd.DataFrame({"partition": pd.Series(dtype="int64"), "profiles": pd.Series(dtype="int64"),
-                         "obligation_rows": pd.Series(dtype="int64"), "cost_rows": pd.Series(dtype="int64"),
-                         "worker": pd.Series(dtype=object)})
+    options = {**options, "as_of": parse_date(as_of)}
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in SUMMARY_COLUMNS.items()})
     cluster = client = None
     try:
         if isinstance(scheduler, Client):

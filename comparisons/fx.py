@@ -30,6 +30,10 @@ PEGS: Mapping[str, tuple[str, float, str]] = {
     "AED": ("USD", 3.6725, "UAE dirham peg to the US dollar, AED 3.6725 per USD (Central Bank of the UAE)"),
 }
 
+#: the smallest rate a user's rates file may give (units of a currency per euro); the largest is the input
+#: policy's bound on any number
+MIN_RATE = 1e-18
+
 
 @dataclass(frozen=True)
 class FxTable:
@@ -160,10 +164,10 @@ def rates_file_table(path: str | Path) -> FxTable:
         raise FxError(f"{p}: rates file has no rows")
     problems = []
     rate = pd.to_numeric(raw["per_eur"], errors="coerce")
-    bad_rate = ~(np.isfinite(rate) & (rate > 0) & (rate <= policy.MAX_ABS_NUMBER) & (rate >= 1e-18))
+    bad_rate = ~rate.between(MIN_RATE, policy.MAX_ABS_NUMBER)  # NaN and ±inf fall outside too
     for i in np.flatnonzero(bad_rate.to_numpy())[:1000]:
         problems.append(f"{p}: row {i + 1}, field 'per_eur': {shorten(raw['per_eur'].iloc[i])} is not a positive "
-                        f"finite number between 1e-18 and {policy.MAX_ABS_TEXT} "
+                        f"finite number between {MIN_RATE:g} and {policy.MAX_ABS_TEXT} "
                         "(units of the currency for one euro, e.g. 1.0821)")
     # ISO dates only, as everywhere else: 03/11/2026 and "Nov 3 2026" are refused, not guessed
     dates = (pd.to_datetime(raw["date"].str.strip(), format="%Y-%m-%d", errors="coerce") if "date" in raw

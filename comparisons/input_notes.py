@@ -7,10 +7,9 @@ An incident dated after ``as_of`` that counts toward ``recent_incident_losses`` 
 ``incidents``) gets a ``warning`` per market that reads that field: the comparison is "as of" a date, and a
 later loss should not raise a reserve on it.
 
-Which profiles left a field out: the loader's record when it keeps one (``frame.attrs["xjur_defaulted"]``,
-``{field: bool array}``), else the raw input when it is a DataFrame or a list of records, else the value 0
-(a profile that gives 0 reads the same, and the note says "0, the default"). Incidents are read from an
-``incidents`` column of the validated frame when the loader keeps one, else from the raw records.
+Which profiles left a field out: the raw input when it is a DataFrame or a list of records, else the value 0
+(a profile that gives 0 reads the same, and the note says "0, the default"). Incidents are read from the raw
+records (the validated frame keeps only their sum).
 Pure functions; vectorised over profiles (a Python loop runs over incidents only).
 """
 from __future__ import annotations
@@ -25,7 +24,7 @@ import pandas as pd
 DEFAULTED_FIELDS: tuple[str, ...] = ("adjusted_liabilities", "active_users")
 
 
-def _raw_records(source: Any) -> list[Mapping] | None:
+def raw_records(source: Any) -> list[Mapping] | None:
     """The profiles as given, when they were given as records (dicts or pydantic ``Profile`` objects)."""
     if isinstance(source, pd.DataFrame) or isinstance(source, (str, bytes)) or not isinstance(source, Sequence):
         return None
@@ -41,16 +40,13 @@ def _raw_records(source: Any) -> list[Mapping] | None:
     return out
 
 
-def defaulted(source: Any, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], bool]:
+def defaulted(source: Any, frame: pd.DataFrame, records: list[Mapping] | None
+              ) -> tuple[dict[str, np.ndarray], bool]:
     """Per field of DEFAULTED_FIELDS, which profiles did not give it; and whether that is known exactly
-    (False: only the value 0 was seen)."""
-    kept = frame.attrs.get("xjur_defaulted")
-    if isinstance(kept, Mapping):
-        return {f: np.asarray(kept[f], dtype=bool) for f in DEFAULTED_FIELDS if f in kept}, True
+    (False: only the value 0 was seen). ``records``: :func:`raw_records` of ``source``."""
     if isinstance(source, pd.DataFrame) and len(source) == len(frame) and not frame is source:
         return {f: (source[f].isna().to_numpy() if f in source.columns else np.ones(len(frame), dtype=bool))
                 for f in DEFAULTED_FIELDS}, True
-    records = _raw_records(source)
     if records is not None and len(records) == len(frame):
         return {f: np.array([rec.get(f) is None for rec in records], dtype=bool) for f in DEFAULTED_FIELDS}, True
     return {f: frame[f].to_numpy() == 0 for f in DEFAULTED_FIELDS if f in frame.columns}, False
@@ -81,18 +77,15 @@ def default_notes(masks: Mapping[str, np.ndarray], exact: bool, names: pd.Series
     return out
 
 
-def late_incidents(source: Any, frame: pd.DataFrame) -> list[tuple[str, dt.date, float]]:
+def late_incidents(source: Any, records: list[Mapping] | None) -> list[tuple[str, dt.date, float]]:
     """(profile, date, customer loss) of each incident whose loss counts toward ``recent_incident_losses``
-    (the profile did not give that field, so it is the incidents' sum): dates are filtered by the caller."""
-    if "incidents" in frame.columns:
-        lists = list(zip(frame["name"], frame["incidents"], [True] * len(frame)))
-    else:
-        records = _raw_records(source)
-        if records is None and isinstance(source, pd.DataFrame) and "incidents" in source.columns:
-            records = source.to_dict("records")
-        if records is None:
-            return []
-        lists = [(r.get("name"), r.get("incidents"), r.get("recent_incident_losses") is None) for r in records]
+    (the profile did not give that field, so it is the incidents' sum): dates are filtered by the caller.
+    ``records``: :func:`raw_records` of ``source``."""
+    if records is None and isinstance(source, pd.DataFrame) and "incidents" in source.columns:
+        records = source.to_dict("records")
+    if records is None:
+        return []
+    lists = [(r.get("name"), r.get("incidents"), r.get("recent_incident_losses") is None) for r in records]
     out = []
     for name, incidents, derived in lists:
         if not derived or not isinstance(incidents, (list, tuple)):

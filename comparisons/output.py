@@ -151,9 +151,9 @@ def _json_value(v: Any, as_list: bool) -> str:
 def warnings_table(result: Any) -> pd.DataFrame:
     """Every warning of the comparison, the costs' included, as one table (jurisdiction, profile, message,
     level): built column-wise on a large batch (``ComparisonResult.warnings_table``)."""
-    from .compare import _note_frame
+    from .compare import note_frame
 
-    costs = _note_frame(result.cost_warnings())
+    costs = note_frame(result.cost_warnings())
     table = result.warnings_table
     return pd.concat([table, costs], ignore_index=True) if len(costs) else table
 

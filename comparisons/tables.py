@@ -31,7 +31,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from jurisdictions.framework.obligations import categorical_text
+from jurisdictions.framework.obligations import RANGE_SCENARIOS, categorical_text
 
 #: significant digits kept when floats are written to CSV or JSON
 SIGNIFICANT_DIGITS = 15
@@ -145,3 +145,21 @@ def table_csv(frame: pd.DataFrame, path=None) -> str | None:
     from .report.safe_text import to_csv
 
     return to_csv(tidy_floats(frame), path)
+
+
+#: the order of the reserve scenarios in tables and charts
+SCENARIO_ORDER: tuple[str, ...] = RANGE_SCENARIOS
+
+
+def headline_scenario(obligations: pd.DataFrame) -> str:
+    """The scenario a single-number view uses: ``central`` when present, else the first one present."""
+    present = [s for s in obligations["scenario"].unique() if s]
+    if not present or "central" in present:
+        return "central"
+    return sorted(present, key=lambda s: SCENARIO_ORDER.index(s) if s in SCENARIO_ORDER else 99)[0]
+
+
+def one_scenario(obligations: pd.DataFrame, scenario: str | None = None) -> pd.DataFrame:
+    """Rows without scenarios plus the rows of one scenario (default: :func:`headline_scenario`)."""
+    sc = scenario or headline_scenario(obligations)
+    return obligations[(obligations["scenario"] == "") | (obligations["scenario"] == sc)]

@@ -22,10 +22,10 @@ def print_timeline(result, con) -> None:
 
     for note in result.notes:
         con.print(f"[dim]·[/] {escape(note)}", highlight=False)
-    from ..report.charts import headline_scenario
+    from ..tables import headline_scenario, one_scenario
 
     sc = headline_scenario(result.costs)
-    costs = result.costs[result.costs["scenario"].isin(["", sc])]
+    costs = one_scenario(result.costs, sc)
     for profile, part in costs.groupby("profile", sort=False):
         t = Table(title=escape(f"{profile}: annual cost ({result.currency}), counted regimes only; reserve "
                                f"scenario {sc}"), title_justify="left")

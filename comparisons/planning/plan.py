@@ -51,11 +51,10 @@ from ..compare import ComparisonResult, compare, fx_snapshot, parse_date, record
 from ..load import profiles_from_records
 from ..tables import categorical_columns, table_by_name, table_csv
 
-#: the fields a market share scales (every money field, and the user count)
+#: the fields a market share scales (every money field, and the user count); a share also scales the optional
+#: money fields (OPTIONAL_MONEY_FIELDS, e.g. the US model's total assets) where the group gives them: the share
+#: named for the field, else ``default``, else (one number) that number
 SHARE_FIELDS: tuple[str, ...] = tuple(MONEY_FIELDS) + ("active_users",)
-#: optional money fields (Contract 1) a share also scales where the group gives them (e.g. the US model's
-#: total assets): the share named for the field, else ``default``, else (one number) that number
-OPTIONAL_SHARE_FIELDS: tuple[str, ...] = tuple(OPTIONAL_MONEY_FIELDS)
 PLAN_KEYS = ("name", "as_of", "currency", "scenarios", "group", "markets", "funding", "assumptions")
 MARKET_KEYS = ("jurisdiction", "share", "profile", "services", "name", "start")
 
@@ -236,8 +235,8 @@ def _shares(raw: Any, where: str) -> dict[str, float]:
 
     if not isinstance(raw, Mapping):
         s = num(raw, where)
-        return {f: s for f in SHARE_FIELDS + OPTIONAL_SHARE_FIELDS}
-    unknown = [k for k in raw if k not in SHARE_FIELDS + OPTIONAL_SHARE_FIELDS and k != "default"]
+        return {f: s for f in SHARE_FIELDS + OPTIONAL_MONEY_FIELDS}
+    unknown = [k for k in raw if k not in SHARE_FIELDS + OPTIONAL_MONEY_FIELDS and k != "default"]
     if unknown:
         raise PlanError(f"{where}.{unknown[0]}: not a field a share applies to"
                         f"{did_you_mean(str(unknown[0]), SHARE_FIELDS)} (fields: {', '.join(SHARE_FIELDS)}, default)")
@@ -249,7 +248,7 @@ def _shares(raw: Any, where: str) -> dict[str, float]:
             out[f] = num(raw["default"], f"{where}.default")
         else:
             raise PlanError(f"{where}: no share for {f!r} (name it, or give 'default' for the fields not named)")
-    for f in OPTIONAL_SHARE_FIELDS:
+    for f in OPTIONAL_MONEY_FIELDS:
         if f in raw or "default" in raw:
             out[f] = num(raw.get(f, raw.get("default")), f"{where}.{f if f in raw else 'default'}")
     return out
@@ -307,7 +306,7 @@ def _entities(data: Mapping, origin: str, group: pd.DataFrame, group_rec: Mappin
             for f in SHARE_FIELDS:
                 val = float(row[f]) * shares[f]
                 rec[f] = int(round(val)) if f == "active_users" else val
-            for f in OPTIONAL_SHARE_FIELDS:
+            for f in OPTIONAL_MONEY_FIELDS:
                 given = rec.get(f)
                 if given is None or (isinstance(given, float) and given != given):
                     continue

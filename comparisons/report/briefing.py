@@ -759,20 +759,27 @@ def _environment():
     return env
 
 
-def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
-    """The briefing as one HTML document. ``chart_mode``: ``interactive`` (Vega bundled inline, tooltips)
-    or ``svg`` (static inline SVG from vl-convert, no script at all)."""
-    if chart_mode not in ("interactive", "svg"):
-        raise XjurError(f"chart mode {chart_mode!r}: use interactive or svg")
-    r = b.result
-    chart_items = []
+def chart_entries(b: Briefing, chart_mode: str = "interactive") -> list[dict]:
+    """The briefing's charts for a page: id, name and title, with the Vega-Lite spec as an inline JSON script
+    (``interactive``) or the static SVG (``svg``)."""
+    items = []
     for i, (name, (title, chart)) in enumerate(b.charts.items()):
         item = {"id": f"chart-{i}", "name": name, "title": title}
         if chart_mode == "svg":
             item["svg"] = Markup(ch.to_svg(chart))
         else:
             item["spec"] = _json_script(ch.spec(chart))
-        chart_items.append(item)
+        items.append(item)
+    return items
+
+
+def render_html(b: Briefing, chart_mode: str = "interactive") -> str:
+    """The briefing as one HTML document. ``chart_mode``: ``interactive`` (Vega bundled inline, tooltips)
+    or ``svg`` (static inline SVG from vl-convert, no script at all)."""
+    if chart_mode not in ("interactive", "svg"):
+        raise XjurError(f"chart mode {chart_mode!r}: use interactive or svg")
+    r = b.result
+    chart_items = chart_entries(b, chart_mode)
     fx = r.fx.describe(set(r.profiles["currency"]) | {j.currency for j in r.jurisdictions} | {r.currency})
     ctx = {
         "b": b, "title": b.title, "version": b.version, "as_of": r.as_of.isoformat(), "fx": fx,

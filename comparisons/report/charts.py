@@ -24,6 +24,8 @@ import pandas as pd
 
 from jurisdictions.framework import CATEGORIES, FUNDING_FORMS, XjurError
 
+from ..tables import SCENARIO_ORDER, headline_scenario, one_scenario  # noqa: F401 - charts' API too
+
 #: One colour per jurisdiction code, used by every chart (colour-blind-safe hues; JP red, EU blue).
 PALETTE: dict[str, str] = {
     "JP": "#c8102e",
@@ -63,7 +65,6 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 #: Categories that are resources the firm itself must hold (client money and custody are the customers' own).
 RESOURCE_CATEGORIES: tuple[str, ...] = ("capital", "liquidity", "loss_cover")
-SCENARIO_ORDER: tuple[str, ...] = ("low", "central", "high")
 KINDS: tuple[str, ...] = ("obligations", "costs", "reserve_range", "stress", "sensitivity", "tornado")
 
 _FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
@@ -146,20 +147,6 @@ def _obligations_of(data: Any, currency: str | None = None) -> tuple[pd.DataFram
     else:
         raise XjurError(f"charts: expected a ComparisonResult or an obligations DataFrame, not {type(data).__name__}")
     return ob, ccy, names
-
-
-def headline_scenario(obligations: pd.DataFrame) -> str:
-    """The scenario a single-number view uses: ``central`` when present, else the first one present."""
-    present = [s for s in obligations["scenario"].unique() if s]
-    if not present or "central" in present:
-        return "central"
-    return sorted(present, key=lambda s: SCENARIO_ORDER.index(s) if s in SCENARIO_ORDER else 99)[0]
-
-
-def one_scenario(obligations: pd.DataFrame, scenario: str | None = None) -> pd.DataFrame:
-    """Rows without scenarios plus the rows of one scenario (default: :func:`headline_scenario`)."""
-    sc = scenario or headline_scenario(obligations)
-    return obligations[(obligations["scenario"] == "") | (obligations["scenario"] == sc)]
 
 
 def _overlap_sum(ob: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from jurisdictions.framework import money
 from jurisdictions.framework.registry import discover
 
 from ..compare import as_list, compare, convert_profiles, fx_snapshot, parse_date, records
+from ..tables import table_csv
 from ..fx import FxSnapshot, FxTable, ecb_table, rates_file_table
 from ..load import load_profiles
 from .accrual import BUILD_UPS, balances
@@ -65,7 +66,7 @@ class TimelineResult:
     def to_csv(self, table: str = "timeline") -> str:
         frame = {"timeline": self.timeline, "costs": self.costs, "reserves": self.reserves,
                  "changes": self.changes()}[table]
-        return frame.to_csv(index=False)
+        return table_csv(frame)  # floats without binary noise, text inert for spreadsheets (as every CLI CSV)
 
     def chart(self, **kwargs: Any) -> Any:
         from ..report.charts import timeline_chart

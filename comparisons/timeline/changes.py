@@ -8,14 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..report.charts import headline_scenario
+from ..tables import headline_scenario, one_scenario
 
 KEYS = ["profile", "jurisdiction"]
-
-
-def _scenario_rows(costs: pd.DataFrame, scenario: str) -> pd.DataFrame:
-    """One row per date, profile and market: the scenario's row where the market has scenarios, else its row."""
-    return costs[costs["scenario"].isin(["", scenario])]
 
 
 def what_changes(result: Any, scenario: str | None = None) -> pd.DataFrame:
@@ -23,7 +18,7 @@ def what_changes(result: Any, scenario: str | None = None) -> pd.DataFrame:
     after the first where something changed (vectorised: one shift per group)."""
     tl = result.timeline
     sc = scenario or headline_scenario(tl)
-    costs = _scenario_rows(result.costs, sc)
+    costs = one_scenario(result.costs, sc)
     cols = ["date", "profile", "market", "change", "effect_resources_ref", "effect_annual_cost_ref"]
     if costs.empty:
         return pd.DataFrame(columns=cols)
@@ -39,7 +34,7 @@ def what_changes(result: Any, scenario: str | None = None) -> pd.DataFrame:
     d_res = costs["resources_tied_up_ref"] - g["resources_tied_up_ref"].shift()
     d_cost = costs["annual_cost_ref"] - g["annual_cost_ref"].shift()
     # regimes that started to count at each date (counted now, not counted at the date before)
-    rows = tl[tl["scenario"].isin(["", sc])]
+    rows = one_scenario(tl, sc)
     per_regime = rows.groupby(["date", *KEYS, "regime"], sort=True)["counted"].any().reset_index()
     per_regime["was"] = per_regime.groupby([*KEYS, "regime"])["counted"].shift()
     entered = per_regime[per_regime["counted"] & (per_regime["was"] == False)]  # noqa: E712 (NaN: first date)

@@ -51,7 +51,7 @@ def _templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(TEMPLATES))
     t.env.autoescape = True
     t.env.globals.update(HELP=F.HELP, PROFILE_FIELDS=F.PROFILE_FIELDS, SERVICES=F.SERVICES,
-                         SCENARIOS=F.SCENARIOS, unit_of=F.unit_of, LIST_FIELDS=F.LIST_FIELDS)
+                         SCENARIOS=F.SCENARIOS, unit_of=F.unit_of)
     from ..report.briefing import STATUS_LABEL
 
     t.env.filters["status_label"] = lambda s: STATUS_LABEL.get(s, s)
@@ -134,16 +134,14 @@ def create_app(debug: bool = False) -> Starlette:
 
             b = br.build_briefing(result)
             query = inputs.query()
-            charts = [{"id": f"chart-{i}", "name": name, "title": title, "spec": br._json_script(ch.spec(chart))}
-                      for i, (name, (title, chart)) in enumerate(b.charts.items())]
             return templates.TemplateResponse(request, "result.html.j2", {
-                "b": b, "r": result, "query": query, "currency": result.currency,
+                "query": query, "currency": result.currency,
                 "jurisdictions": [{"code": j.code, "name": j.name, "color": ch.color_of(j.code)}
                                   for j in result.jurisdictions],
                 "summary": br.summary_points(b), "side_by_side": br.side_by_side_cells(result),
-                "costs": br.cost_rows(b), "stress": br.stress_rows(b), "charts": charts,
+                "costs": br.cost_rows(b), "stress": br.stress_rows(b), "charts": br.chart_entries(b),
                 "warnings": list(result.warnings), "omitted": list(b.omitted), "downloads": list(DOWNLOADS),
-                "as_of": result.as_of.isoformat(), "values": inputs.values,
+                "as_of": result.as_of.isoformat(),
             })
 
     async def upload(request: Request) -> Response:

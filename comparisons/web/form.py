@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from jurisdictions.framework import SERVICES, ProfileError
+from jurisdictions.framework import RANGE_SCENARIOS, SERVICES, ProfileError
 from jurisdictions.framework import input_policy as policy
-from jurisdictions.framework.profile import MONEY_FIELDS, REQUIRED_FIELDS
-from jurisdictions.framework.optional_fields import OPTIONAL_FIELDS
+from jurisdictions.framework.optional_fields import LIST_FIELDS, OPTIONAL_MONEY_FIELDS
+from jurisdictions.framework.profile import FIELDS, MONEY_FIELDS
 
-SCENARIOS = ("low", "central", "high")
-#: Profile fields shown as list inputs (codes separated by commas or spaces).
-LIST_FIELDS = ("fiat_markets", "us_states")
+#: the scenarios a user may tick (the framework's low/central/high)
+SCENARIOS = RANGE_SCENARIOS
 #: Help text of each form field (the README's "Profiles" section and the design's Contract 1 table).
 HELP: Mapping[str, str] = {
     "name": "Label of the profile, unique in a batch (shown as text, never as markup).",
@@ -54,16 +53,13 @@ HELP: Mapping[str, str] = {
                       "amount and says so.",
 }
 #: The Contract 1 fields on the form, in order (``incidents`` is a list of records: YAML uploads only).
-PROFILE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(
-    REQUIRED_FIELDS + ("adjusted_liabilities", "active_users", "recent_incident_losses") + OPTIONAL_FIELDS))
-OPTION_FIELDS = ("jurisdictions", "as_of", "currency", "scenarios", "in_force_only", "parameters", "assumptions")
+PROFILE_FIELDS: tuple[str, ...] = tuple(f for f in FIELDS if f != "incidents")
 MAX_DATA_CHARS = 4 * policy.MiB
 
 
 def unit_of(name: str) -> str:
     """The unit shown beside a field."""
-    if name in MONEY_FIELDS or name in ("adjusted_liabilities", "recent_incident_losses", "peak_annual_trading_volume",
-                                        "total_assets", "annual_revenue"):
+    if name in MONEY_FIELDS or name in OPTIONAL_MONEY_FIELDS:
         return "in the profile's currency"
     if name.endswith("_share"):
         return "fraction 0–1"

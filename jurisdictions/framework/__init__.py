@@ -11,15 +11,16 @@ from .declared import Columns, Evaluation, Reader, is_declarative
 from .profile import FIELDS, FRAME_COLUMNS, MONEY_FIELDS, SERVICES, Incident, Profile
 from .registry import Registry, check_plugin, discover
 from .status import output_status, worst, worst_where
+from .storage import hot_cap, value_to_move
 from .validation import SERVICE_COLUMNS, services_of, validate_frame
 
 __all__ = [
     "categorical_text", "CATEGORIES", "Check", "Columns", "Evaluation", "is_declarative", "Reader", "Scope", "check_plugin", "check_scenarios", "choose", "COLUMNS", "compact_rows",
     "compact_table", "CompactRows", "concat_categoricals", "concat_obligations", "did_you_mean", "discover",
-    "empty_obligations", "FIELDS", "FRAME_COLUMNS", "FUNDING_FORMS", "FxError", "Incident", "join_text",
+    "empty_obligations", "FIELDS", "FRAME_COLUMNS", "FUNDING_FORMS", "FxError", "hot_cap", "Incident", "join_text",
     "Jurisdiction", "load_parameters", "money", "MONEY_FIELDS", "Note", "number", "obligation_rows",
     "ObligationSpec", "output_status", "ParameterError", "ParameterSet", "ParameterValue", "parse_parameters",
     "percent", "percents", "PluginError", "Problem", "Profile", "profile_dtype", "ProfileError", "Regime",
     "RANGE_SCENARIOS", "regime_applies", "Registry", "SCENARIOS", "scenarios_of", "SERVICE_COLUMNS", "SERVICES", "services_of",
-    "text_skipped", "validate_frame", "worst", "worst_where", "XjurError",
+    "text_skipped", "validate_frame", "value_to_move", "worst", "worst_where", "XjurError",
 ]

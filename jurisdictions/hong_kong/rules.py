@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jurisdictions.framework import number
+from jurisdictions.framework import hot_cap, number, value_to_move
 
 
 def compensation_cover(p, q):
@@ -39,10 +39,8 @@ def cold_storage_shortfall(p, q):
     ``hk_hot_other_storage_max_share``, derived). The shortfall is the value that must move to cold storage for
     the profile to meet the ratio: max(0, hot share − 2 %) × client VA, measured in aggregate (per asset or in
     aggregate is not stated: rulebook ``hk_cold_ratio_basis``, unknown)."""
-    cold_min = q("hk_cold_storage_min_share")
-    cap = round(1.0 - cold_min, 12)  # drops the floating-point tail of 1 − 0.98
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, cold_min=cold_min, crypto=p.client_crypto_assets)
+    amount, terms = value_to_move(p, hot_cap(q, "hk_cold_storage_min_share"))  # 1 − 0.98 = 0.02 exactly
+    return amount, dict(terms, cold_min=q.peek("hk_cold_storage_min_share"))  # decided by hot_cap
 
 
 def above_hot_storage_cap(p, q):

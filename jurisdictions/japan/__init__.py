@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from jurisdictions.framework import Check, Jurisdiction, ObligationSpec, Regime, Scope
+from jurisdictions.framework import RANGE_SCENARIOS, Check, Jurisdiction, ObligationSpec, Regime, Scope
 
 from . import rules
 
@@ -82,7 +82,8 @@ class Japan(Jurisdiction):
         ObligationSpec(
             id="liability_reserve", regime="jp.liability_reserve", category="loss_cover",
             funding_forms=("own_funds", "insurance"), rule=rules.liability_reserve, basis=rules.reserve_basis,
-            citation=RESERVE_CITATION, scenarios=("low", "central", "high", "fiea_analogue"), form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
+            citation=RESERVE_CITATION, scenarios=RANGE_SCENARIOS + ("fiea_analogue",),
+            form_caps=(("insurance", "jp_reserve_insurance_share_max"),),
             # reported to address the cold part (the hot part is backed by PGC): insurance meeting it is
             # priced as cold-storage cover
             insurance_kind="cold", absorbs="any",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from jurisdictions.framework import value_to_move
+
 # --- jp.psa (in force) -----------------------------------------------------------------------------------
 
 
@@ -41,9 +43,7 @@ def cold_storage_shortfall(p, q):
     """CAESP CO Order Art. 27(2): at most 5 % of the JPY value of all customer crypto managed (pooled across
     coins) may be held other than by the cold method. The shortfall is the value that must move to cold storage
     for the profile to meet the cap: max(0, hot share − 5 %) × client crypto (0 when it complies)."""
-    cap = q("jp_max_non_cold_share")
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
+    return value_to_move(p, q("jp_max_non_cold_share"))
 
 
 # --- checks (warnings) -----------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from jurisdictions.framework import hot_cap, value_to_move
+
 
 def base_capital(p, q):
     """PS Regulations 2019 reg. 12: a Major Payment Institution keeps base capital of at least S$250,000 (a
@@ -30,10 +32,7 @@ def cold_storage_shortfall(p, q):
     """MAS Guidelines on Consumer Protection Measures by DPT Service Providers (guidance): MAS expects at least
     90 % of customer DPTs in cold wallets. The value that must move to cold storage is
     max(0, hot share − (1 − 0.90)) × customer DPTs, measured in aggregate by value."""
-    cold_min = q("sg_cold_min_share")
-    cap = round(1.0 - cold_min, 12)  # 1 − 0.9 = 0.1 exactly (no binary remainder at the cap)
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
+    return value_to_move(p, hot_cap(q, "sg_cold_min_share"))  # 1 − 0.9 = 0.1 exactly
 
 
 def client_dpt_trust(p, q):

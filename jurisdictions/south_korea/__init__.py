@@ -75,7 +75,7 @@ class SouthKorea(Jurisdiction):
         ObligationSpec(
             id="bank_guideline_reserve", regime="kr.bank_guideline", category="loss_cover",
             funding_forms=("own_funds",), rule=rules.bank_guideline_reserve,
-            citation="banking-sector guideline on real-name accounts (2023)", absorbs="any", ring_fenced=True,
+            citation="banking-sector guideline on real-name accounts (2023)", absorbs="any",
             basis="min({cap:money} [cap], max({floor:money} [floor], {rate:num} × {deposits:money} [daily average "
                   "user deposits: client_fiat as proxy])) = {amount:money}",
         ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from jurisdictions.framework import hot_cap, value_to_move
+
 #: Services of a firm that holds users' virtual assets (exchanges, wallet and custody providers).
 HOLDING_SERVICES = ("custody", "trading_platform", "exchange_fiat", "exchange_crypto")
 #: Services with which a firm runs a market: with KRW among its fiat markets, a KRW market.
@@ -19,9 +21,7 @@ def cold_storage_shortfall(p, q):
     """Enforcement Decree art. 6: a VASP keeps at least 80 % of users' virtual assets, by economic value, in
     cold wallets (computed monthly). The value that must move to cold storage is
     max(0, hot share − (1 − 0.80)) × users' virtual assets (the hot cap 0.20 is derived)."""
-    cap = round(1.0 - q("kr_cold_min_share"), 12)  # 1 − 0.80 = 0.2 exactly (no binary remainder at the cap)
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
+    return value_to_move(p, hot_cap(q, "kr_cold_min_share"))  # 1 − 0.80 = 0.2 exactly
 
 
 def hot_wallet_cover(p, q):

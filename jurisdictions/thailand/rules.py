@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from jurisdictions.framework import storage
+
 #: The basis line's label of the minimum net capital: holding customer assets or not.
 NC_LABELS = np.array([" [holds no customer assets]", " [holds customer assets]"], dtype=object)
 #: The basis line's label of the hot cap: the general 90 % cold rule or the small-operator allowance.
@@ -31,16 +33,10 @@ def hot_cap(p, q) -> tuple[np.ndarray, np.ndarray]:
     """SEC notifications †: at least 90 % of customer assets cold, so at most 1 − 0.90 = 10 % hot; an operator
     with customer assets of at most THB 1 bn may keep up to 50 % hot (from 2024-11-01). Returns the cap and the
     rows of small operators; records which parameters decide each row."""
-    general = round(1.0 - q("th_cold_min_share"), 12)  # 1 − 0.90 = 0.1 exactly (no binary remainder at the cap)
+    general = storage.hot_cap(q, "th_cold_min_share")  # 1 − 0.90 = 0.1 exactly
     small = p.client_crypto_assets <= q.peek("th_small_operator_client_assets_max")
     q.decide(("th_small_operator_client_assets_max", "th_small_operator_hot_max"), small)
     return np.where(small, max(general, q.peek("th_small_operator_hot_max")), general), small
-
-
-def value_to_move(p, cap) -> tuple[np.ndarray, dict]:
-    """max(0, hot share − cap) × customer digital assets, with the numbers of the basis line."""
-    return np.maximum(0.0, p.hot_wallet_share - cap) * p.client_crypto_assets, dict(
-        hot=p.hot_wallet_share, cap=cap, crypto=p.client_crypto_assets)
 
 
 def cold_storage_shortfall(p, q):
@@ -48,7 +44,7 @@ def cold_storage_shortfall(p, q):
     wallets; one with customer assets of at most THB 1 bn may keep up to 50 % hot. The value that must move to
     cold storage: max(0, hot share − allowed hot share) × customer digital assets (0 when it complies)."""
     cap, small = hot_cap(p, q)
-    amount, terms = value_to_move(p, cap)
+    amount, terms = storage.value_to_move(p, cap)
     return amount, dict(terms, label=CAP_LABELS[small.astype(int)])
 
 
@@ -56,7 +52,7 @@ def custodian_cold_storage_shortfall(p, q):
     """SEC Board resolution of 2025-03-06 (proposed; in-force date not known): a digital asset custodian keeps at
     least 95 % (from 90 %) of customers' digital assets cold, so at most 5 % hot. As a what-if: max(0, hot share −
     (1 − 0.95)) × customer digital assets. The rulebook gives no small-operator allowance for it."""
-    return value_to_move(p, round(1.0 - q("th_custodian_cold_min_share"), 12))
+    return storage.value_to_move(p, storage.hot_cap(q, "th_custodian_cold_min_share"))
 
 
 def above_hot_cap(p, q):

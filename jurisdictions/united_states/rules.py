@@ -17,6 +17,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from jurisdictions.framework import money, percent
+
 OWN_LAW = ("NY", "CA")  # states with their own crypto licence, not assessed under the model law
 
 
@@ -43,10 +45,12 @@ def licences(p, q, model: bool = True) -> Licences:
     given = p.has("us_states")
     confirmed = _codes(q.value("us_mtma_adopted_states").value) if model else set()
     vc_states = _codes(q.value("us_mtma_vc_optin_states").value) if model else set()
-    raw = p.us_states if given.any() else np.full(p.n, None, dtype=object)
-    keys = pd.Series(np.where(given, raw, "").astype(object), dtype=object).map(
-        lambda v: v if isinstance(v, str) else "")
-    codes, uniq = pd.factorize(keys, use_na_sentinel=False)
+    if not given.any():  # the default licences: one model-law state, New York and California
+        yes = np.ones(p.n, dtype=bool)
+        return Licences(given, np.ones(p.n), np.zeros(p.n), np.zeros(p.n), yes, yes.copy())
+    # validated text (canonical codes) where given: each distinct list read once
+    codes, uniq = pd.factorize(pd.Series(np.where(given, p.us_states, "").astype(object), dtype=object),
+                               use_na_sentinel=False)
     per = []
     for u in uniq:
         states = _codes(u)
@@ -111,15 +115,9 @@ def tangible_net_worth(p, q):
 
 def tier_texts(floor, r1, l1, b2, r2, l2, b3, r3) -> tuple[str, str, str]:
     """The three tiers of §152.351(a) in words with their figures (USD), for the basis line."""
-    def usd(x: float) -> str:
-        return f"USD {x:,.0f}"
-
-    def pct(x: float) -> str:
-        return f"{x * 100:g} %"
-
-    return (f"max({usd(floor)}, {pct(r1)} × total assets)",
-            f"{usd(b2)} + {pct(r2)} × (total assets − {usd(l1)})",
-            f"{usd(b3)} + {pct(r3)} × (total assets − {usd(l2)})")
+    return (f"max({money('USD', floor)}, {percent(r1)} × total assets)",
+            f"{money('USD', b2)} + {percent(r2)} × (total assets − {money('USD', l1)})",
+            f"{money('USD', b3)} + {percent(r3)} × (total assets − {money('USD', l2)})")
 
 
 def state_bond(admtl, floor, rate, cap) -> np.ndarray:
@@ -181,6 +179,18 @@ def vc_net_worth_note(p, q):
 
 # --- amounts set per licensee by the regulator (New York, California) -------------------------------------
 
+def own_law_licences(p, q) -> Licences:
+    """The licences, for a New York or California rule: rows without ``us_states`` rest on the default ones."""
+    lic = licences(p, q, model=False)
+    q.decide("us_default_licences", ~lic.given)
+    return lic
+
+
+def not_licensed(where: str) -> str:
+    """The reason a profile has no amount under ``where``'s own law."""
+    return f"not licensed in {where}: {where} is not among the profile's us_states"
+
+
 def set_per_licensee(q, pid: str, licensed: np.ndarray, n: int, where: str):
     """The amount a regulator sets per licensee: no amount with the parameter's words as the reason, unless a
     user's parameter file gives a figure (then that figure, with the user's file as its source)."""
@@ -189,7 +199,7 @@ def set_per_licensee(q, pid: str, licensed: np.ndarray, n: int, where: str):
     amount = np.full(n, q(pid) if given else np.nan)
     if not given:
         q.text(pid)
-    why = np.where(licensed, str(pv.value), f"not licensed in {where}: {where} is not among the profile's us_states")
+    why = np.where(licensed, str(pv.value), not_licensed(where))
     return np.where(licensed, amount, np.nan), dict(reason=np.where(np.isnan(amount) | ~licensed, why, "")
                                                     .astype(object), figure=amount)
 
@@ -198,23 +208,21 @@ def ny_capital(p, q):
     """23 NYCRR §200.8: a licensee maintains capital in an amount and form the Superintendent determines per
     licensee (balance-sheet make-up, volume, leverage, liquidity, other protection, customers and products); no
     published formula. No amount unless the user gives the figure."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return set_per_licensee(q, "us_ny_capital_requirement", lic.ny, p.n, "New York")
 
 
 def ny_bond_or_trust(p, q):
     """23 NYCRR §200.9: a surety bond or trust account in US dollars for the benefit of customers, in a form
     and amount the Superintendent accepts (not public). No amount unless the user gives the figure."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return set_per_licensee(q, "us_ny_surety_bond_or_trust", lic.ny, p.n, "New York")
 
 
 def in_kind(p, q, pid: str, licensed: np.ndarray, where: str):
     """Client crypto held 1:1 in kind by a licensee of ``where``."""
     ratio = q(pid)
-    why = np.where(licensed, "", f"not licensed in {where}: {where} is not among the profile's us_states")
+    why = np.where(licensed, "", not_licensed(where))
     return np.where(licensed, ratio * p.client_crypto_assets, np.nan), dict(
         ratio=ratio, crypto=p.client_crypto_assets, reason=why.astype(object))
 
@@ -222,8 +230,7 @@ def in_kind(p, q, pid: str, licensed: np.ndarray, where: str):
 def ny_customer_crypto_in_kind(p, q):
     """23 NYCRR §200.9 (†): a licensee holds virtual currency of the same type and amount as it owes to
     customers, and may not sell, lend, pledge or encumber it except at the customer's direction."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return in_kind(p, q, "us_ny_in_kind_holding", lic.ny, "New York")
 
 
@@ -236,34 +243,30 @@ def ny_custody_note(p, q):
 def ca_capital(p, q):
     """Cal. Fin. Code §3207(b) (†): a licensee maintains capital the DFPI sets; no statutory figure. No amount
     unless the user gives the figure."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return set_per_licensee(q, "us_ca_capital_ongoing", lic.ca, p.n, "California")
 
 
 def ca_bond_or_trust(p, q):
     """Cal. Fin. Code §3207(a): a surety bond or trust account in an amount the DFPI sets; no statutory figure.
     No amount unless the user gives the figure."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return set_per_licensee(q, "us_ca_bond_or_trust", lic.ca, p.n, "California")
 
 
 def ca_initial_net_worth(p, q):
     """DFPI application guide (guidance †, via a secondary summary), Cal. Fin. Code §3207(b): the DFPI expects
     USD 100,000 of tangible net worth at application."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     floor = q("us_ca_initial_tnw")
-    why = np.where(lic.ca, "", "not licensed in California: California is not among the profile's us_states")
+    why = np.where(lic.ca, "", not_licensed("California"))
     return np.where(lic.ca, floor, np.nan), dict(floor=floor, reason=why.astype(object))
 
 
 def ca_customer_assets_in_kind(p, q):
     """Cal. Fin. Code §3503(a): a licensee with custody holds each type of digital financial asset in an amount
     at least the customers' aggregate entitlements (a shortfall is shared pro rata)."""
-    lic = licences(p, q, model=False)
-    q.decide("us_default_licences", ~lic.given)
+    lic = own_law_licences(p, q)
     return in_kind(p, q, "us_ca_in_kind", lic.ca, "California")
 
 

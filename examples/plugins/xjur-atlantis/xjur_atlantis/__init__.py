@@ -26,6 +26,9 @@ from jurisdictions.framework import Check, Jurisdiction, ObligationSpec, Regime,
 
 from . import rules
 
+#: s. 18, s. 20 and the proposed s. 20A apply to custodians only (s. 2)
+CUSTODIANS = Scope(services=("custody",), describe="custodians (s. 2: providers holding client crypto-assets)")
+
 VAA = Regime(
     id="atl.vaa", name="Virtual Asset Act 2025 (Atlantis, fictional)", status="in_force",
     in_force_from=dt.date(2025, 7, 1), citation="Virtual Asset Act 2025 (Atlantis, fictional)",
@@ -34,10 +37,8 @@ RESERVE = Regime(
     id="atl.incident_reserve", name="Proposed incident reserve (Atlantis, fictional)", status="proposed",
     in_force_from=dt.date(2028, 1, 1), citation="Atlantis FSA Consultation Paper CP 26/1 (fictional)",
     start_note="2028-01-01 at the earliest (CP 26/1, fictional)",
-    scope=Scope(services=("custody",), describe="custodians (s. 2: providers holding client crypto-assets)"),
+    scope=CUSTODIANS,
 )
-#: s. 18, s. 20 and the proposed s. 20A apply to custodians only (s. 2)
-CUSTODIANS = Scope(services=("custody",), describe="custodians (s. 2: providers holding client crypto-assets)")
 
 CAPITAL = "Virtual Asset Act 2025 (Atlantis, fictional), s. 12(1)"
 HOT_COVER = "Virtual Asset Act 2025 (Atlantis, fictional), s. 20(1); FSA GN-3 para 4.2 (insurance limit)"

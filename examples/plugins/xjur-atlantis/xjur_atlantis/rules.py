@@ -59,6 +59,7 @@ def incident_reserve(p, q):
 
 
 def above_hot_cap(p, q):
-    """s. 18(2): a custodian above the 10 % cap on hot storage, with the value to move to cold storage."""
+    """s. 18(2): a custodian above the 10 % cap on hot storage, with the value to move to cold storage (the
+    check hangs on the whole Act: the custody service marks the custodians s. 18 applies to)."""
     shortfall, terms = cold_storage_shortfall(p, q)
-    return p.hot_wallet_share > terms["cap"], dict(terms, shortfall=shortfall)
+    return (p.hot_wallet_share > terms["cap"]) & p.offers("custody"), dict(terms, shortfall=shortfall)

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -374,15 +374,7 @@ class ComparisonResult:
 
     def meta(self) -> dict:
         """As-of date, FX and jurisdiction metadata (for JSON, briefings and notebooks)."""
-        currencies = set(self.profiles["currency"]) | {j.currency for j in self.jurisdictions} | {self.currency}
-        return {
-            "as_of": self.as_of.isoformat(),
-            "currency": self.currency,
-            "fx": self.fx.describe(currencies),
-            "scenarios": list(self.scenarios),
-            "in_force_only": self.in_force_only,
-            "jurisdictions": [jurisdiction_info(j) for j in self.jurisdictions],
-        }
+        return comparison_meta(self, self.profiles)
 
     def _ranges_or_central(self, ranges: bool | None) -> tuple[pd.DataFrame, list[dict]]:
         """``cost_ranges`` rows: all three sets (small batches, or ``ranges=True``), else ``central`` only with
@@ -521,16 +513,13 @@ def compare(
     currency: str = "USD",
     scenarios: Sequence[str] = ("central",),
     *,
-    parameters: Any = None,
-    in_force_only: bool = False,
-    fx: Any = None,
-    registry: Registry | None = None,
-    assumptions: Any = None,
-    funding: Any = None,
     progress: bool | None = None,
     defer_text: bool | None = None,
+    **options: Any,
 ) -> ComparisonResult:
     """Run ``profiles`` through ``jurisdictions`` (codes or plug-in objects; default: every installed one).
+    ``options``: ``parameters``, ``in_force_only``, ``fx``, ``registry``, ``assumptions``, ``funding``, read and
+    checked by :func:`prepare_comparison` before any rule runs.
 
     ``jurisdictions`` and ``scenarios`` take a list or one bare string (``"JP"``, ``"all"``).
     ``as_of`` selects the parameter values and the FX date; ``currency`` is the reference currency of
@@ -546,6 +535,27 @@ def compare(
     renders the ``basis`` lines and per-profile notes only when read (default: for batches of
     ``DEFER_TEXT_MIN_PROFILES`` profiles or more); the numbers are the same either way.
     """
+    return prepare_comparison(profiles, jurisdictions, as_of, currency, scenarios, **options).run(
+        progress=progress, defer_text=defer_text)
+
+
+def prepare_comparison(
+    profiles: Any,
+    jurisdictions: Iterable[Any] | None = None,
+    as_of: Any = None,
+    currency: str = "USD",
+    scenarios: Sequence[str] = ("central",),
+    *,
+    parameters: Any = None,
+    in_force_only: bool = False,
+    fx: Any = None,
+    registry: Registry | None = None,
+    assumptions: Any = None,
+    funding: Any = None,
+) -> "PreparedComparison":
+    """Every input of :func:`compare` read and checked (profiles validated, markets chosen, FX, parameter
+    overrides, cost assumptions, funding mix): each input error is raised here, before any rule runs. The
+    arguments are :func:`compare`'s."""
     from .input_notes import defaulted, late_incidents, raw_records
 
     frame = load_profiles(profiles)
@@ -589,43 +599,103 @@ def compare(
         fx_warnings.append({"jurisdiction": "", "profile": "",
                             "message": f"exchange rates of {rates.date.isoformat()} used for {day.isoformat()} "
                                        f"({rates.stale_days()} days earlier: the latest in {rates.source})"})
-    defer = len(frame) >= DEFER_TEXT_MIN_PROFILES if defer_text is None else bool(defer_text)
-    names = profile_dtype(frame["name"]) if defer else None
-    frames, params_used, notes, evaluations = [], {}, {}, {}
-    bar = _progress_bar(progress, len(frame))
-    task = bar.add_task(f"{len(frame):,} profiles", total=len(chosen) + 1) if bar is not None else None
-    try:
-        for j in chosen:
+    return PreparedComparison(frame=frame, inputs=inputs, as_of=day, currency=ref, scenarios=scen,
+                              jurisdictions=tuple(chosen), fx=rates, assumptions=cost_assumptions,
+                              funding=funding_mix, overrides=overrides, in_force_only=in_force_only,
+                              fx_warnings=tuple(fx_warnings))
+
+
+def comparison_meta(comparison: Any, profiles: pd.DataFrame) -> dict:
+    """As-of date, reference currency, FX (the rates of the profiles' and markets' currencies), scenarios and
+    jurisdictions of a comparison (prepared or run) over ``profiles``."""
+    currencies = set(profiles["currency"]) | {j.currency for j in comparison.jurisdictions} | {comparison.currency}
+    return {
+        "as_of": comparison.as_of.isoformat(),
+        "currency": comparison.currency,
+        "fx": comparison.fx.describe(currencies),
+        "scenarios": list(comparison.scenarios),
+        "in_force_only": comparison.in_force_only,
+        "jurisdictions": [jurisdiction_info(j) for j in comparison.jurisdictions],
+    }
+
+
+@dataclass(frozen=True)
+class PreparedComparison:
+    """A comparison read and checked, ready to run (:func:`prepare_comparison`): the validated profiles and
+    the notes on how they were given, the date, reference currency, scenarios, markets, FX, cost assumptions,
+    funding mix and parameter overrides.
+
+    :meth:`run` compares the profiles; :meth:`subset` is the same comparison over a slice of them. The rules,
+    costs and per-profile notes are row-independent, so the parts of a batch give the rows of the whole
+    (``comparisons/parallel.py`` runs the parts of a large batch in several processes)."""
+
+    frame: pd.DataFrame
+    inputs: dict
+    as_of: dt.date
+    currency: str
+    scenarios: tuple[str, ...]
+    jurisdictions: tuple[Any, ...]
+    fx: FxSnapshot
+    assumptions: Any
+    funding: Any
+    overrides: ParameterSet | None
+    in_force_only: bool
+    fx_warnings: tuple[dict, ...]
+
+    def meta(self) -> dict:
+        """The metadata of the comparison's results (:meth:`ComparisonResult.meta`), for the whole batch."""
+        return comparison_meta(self, self.frame)
+
+    def subset(self, start: int, stop: int) -> "PreparedComparison":
+        """The same comparison over profiles ``start`` to ``stop`` (positions, ``stop`` excluded)."""
+        frame = self.frame.iloc[start:stop].reset_index(drop=True)
+        frame.attrs.update(self.frame.attrs)  # validated already
+        masks, exact = self.inputs["defaulted"]
+        names = set(frame["name"].tolist()) if self.inputs["incidents"] else set()
+        inputs = {"defaulted": ({f: m[start:stop] for f, m in masks.items()}, exact),
+                  "incidents": [i for i in self.inputs["incidents"] if i[0] in names]}
+        return replace(self, frame=frame, inputs=inputs)
+
+    def run(self, progress: bool | None = None, defer_text: bool | None = None) -> "ComparisonResult":
+        """The comparison (``progress`` and ``defer_text`` as in :func:`compare`)."""
+        frame, day, scen, rates, ref = self.frame, self.as_of, self.scenarios, self.fx, self.currency
+        defer = len(frame) >= DEFER_TEXT_MIN_PROFILES if defer_text is None else bool(defer_text)
+        names = profile_dtype(frame["name"]) if defer else None
+        frames, params_used, notes, evaluations = [], {}, {}, {}
+        bar = _progress_bar(progress, len(frame))
+        task = bar.add_task(f"{len(frame):,} profiles", total=len(self.jurisdictions) + 1) if bar is not None else None
+        try:
+            for j in self.jurisdictions:
+                if bar is not None:
+                    bar.update(task, description=f"{j.code}: {len(frame):,} profiles")
+                params = j.parameters(self.overrides)
+                params_used[j.code] = params
+                local = convert_profiles(frame, rates, j.currency)
+                args = (j, local, day, scen, params, self.overrides, self.in_force_only, rates.rate(j.currency, ref))
+                if defer:
+                    with compact_rows(names):
+                        parts = assessed_rows(*args, keep_text=evaluations)
+                    frames.extend(_compact(rows, names, j.code) for rows in parts)
+                else:
+                    frames.extend(assessed_rows(*args))
+                    notes[j.code] = plugin_notes(j, local, day, params)
+                if bar is not None:
+                    bar.advance(task)
             if bar is not None:
-                bar.update(task, description=f"{j.code}: {len(frame):,} profiles")
-            params = j.parameters(overrides)
-            params_used[j.code] = params
-            local = convert_profiles(frame, rates, j.currency)
-            args = (j, local, day, scen, params, overrides, in_force_only, rates.rate(j.currency, ref))
-            if defer:
-                with compact_rows(names):
-                    parts = assessed_rows(*args, keep_text=evaluations)
-                frames.extend(_compact(rows, names, j.code) for rows in parts)
-            else:
-                frames.extend(assessed_rows(*args))
-                notes[j.code] = plugin_notes(j, local, day, params)
+                bar.update(task, description="obligations table")
+            parts = local = None  # the frames list then holds the only references to the rows
+            table = concat_obligations(frames, consume=True)
             if bar is not None:
                 bar.advance(task)
-        if bar is not None:
-            bar.update(task, description="obligations table")
-        parts = local = None  # the frames list then holds the only references to the rows
-        table = concat_obligations(frames, consume=True)
-        if bar is not None:
-            bar.advance(task)
-    finally:
-        if bar is not None:
-            bar.stop()
-    return ComparisonResult(
-        rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=tuple(chosen),
-        parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
-        fx_warnings=tuple(fx_warnings), overrides=overrides, in_force_only=in_force_only,
-        assumptions=cost_assumptions, funding=funding_mix, evaluations=evaluations, extras=inputs,
-    )
+        finally:
+            if bar is not None:
+                bar.stop()
+        return ComparisonResult(
+            rows=table, profiles=frame, as_of=day, currency=ref, fx=rates, jurisdictions=self.jurisdictions,
+            parameters=params_used, scenarios=scen, text_deferred=defer, plugin_notes=None if defer else notes,
+            fx_warnings=self.fx_warnings, overrides=self.overrides, in_force_only=self.in_force_only,
+            assumptions=self.assumptions, funding=self.funding, evaluations=evaluations, extras=dict(self.inputs),
+        )
 
 
 #: batches at least this large are compared compact: the rules run over every profile as always, but the

@@ -4,8 +4,10 @@ Obligations, costs and stress are row-independent per profile, so a batch split 
 rows as the whole batch compared at once. The profiles are a Dask DataFrame read from a directory of Parquet
 files (each file checked by the input policy first: size, rows and unpacked size from its footer); every
 partition is validated, compared, costed and written as Parquet *on a worker*
-(``OUT/obligations/part-N.parquet``, ``OUT/costs/part-N.parquet``, ``OUT/warnings/part-N.parquet``); the client receives only one summary row
-per partition (profiles, rows, the worker that computed it), never the tables.
+(``OUT/obligations/part-N.parquet``, ``OUT/costs/part-N.parquet``, ``OUT/warnings/part-N.parquet``); the client
+receives only one summary row per partition (profiles, rows, the worker that computed it, the partition's
+batch-level notes), never the tables, and writes the batch-level notes once (``OUT/warnings/notes.parquet``:
+see ``comparisons/batch_parts.py``).
 
 Without a scheduler address a ``distributed.LocalCluster`` is started: worker processes, bound to 127.0.0.1,
 no dashboard. On a real cluster, pass its scheduler (``tcp://HOST:8786``); the workers need xjur installed and
@@ -22,7 +24,7 @@ import pandas as pd
 
 #: the summary row each partition returns to the client: its columns and their dtypes
 SUMMARY_COLUMNS = {"partition": "int64", "profiles": "int64", "obligation_rows": "int64", "cost_rows": "int64",
-                   "worker": object}
+                   "worker": object, "notes": object, "cost_hits": object}
 #: the local cluster started without --scheduler
 LOCAL_WORKERS = 2
 
@@ -54,9 +56,10 @@ def compare_partition(raw: pd.DataFrame, partition_info: dict | None = None, *, 
                       with_basis: bool = False, options: dict) -> pd.DataFrame:
     """One partition of raw profiles validated, compared, costed and written as Parquet into ``out_dir``
     (run on a worker); its summary row (:data:`SUMMARY_COLUMNS`)."""
+    from .batch_parts import PART_FILE, part_warnings
     from .compare import compare
     from .load import load_profiles
-    from .output import obligations_table, parquet_metadata, warnings_table, write_parquet
+    from .output import obligations_table, parquet_metadata, write_parquet
 
     number = int(partition_info["number"]) if partition_info else 0
     if len(raw) == 0:  # dask's meta computation, or an empty file
@@ -64,21 +67,24 @@ def compare_partition(raw: pd.DataFrame, partition_info: dict | None = None, *, 
     result = compare(load_profiles(raw.reset_index(drop=True)), **options)
     ob = obligations_table(result, with_basis)
     costs = result.costs
-    name = f"part-{number:05d}.parquet"
+    warnings = part_warnings(result)
+    name = PART_FILE.format(number)
     write_parquet(ob, Path(out_dir) / "obligations" / name, parquet_metadata(result, "obligations"))
     write_parquet(costs, Path(out_dir) / "costs" / name, parquet_metadata(result, "costs"))
-    write_parquet(warnings_table(result), Path(out_dir) / "warnings" / name, parquet_metadata(result, "warnings"))
-    return _summary(number, len(result.profiles), len(ob), len(costs))
+    write_parquet(warnings.per_profile, Path(out_dir) / "warnings" / name, parquet_metadata(result, "warnings"))
+    return _summary(number, len(result.profiles), len(ob), len(costs), warnings.shared.to_json(orient="records"),
+                    warnings.cost_hits.to_json(orient="records"))
 
 
-def _summary(number: int, profiles: int, obligation_rows: int, cost_rows: int) -> pd.DataFrame:
+def _summary(number: int, profiles: int, obligation_rows: int, cost_rows: int, notes: str = "[]",
+             cost_hits: str = "[]") -> pd.DataFrame:
     try:
         from distributed import get_worker
 
         worker = get_worker().address
     except (ImportError, ValueError):
         worker = ""
-    values = (number, profiles, obligation_rows, cost_rows, worker)
+    values = (number, profiles, obligation_rows, cost_rows, worker, notes, cost_hits)
     return pd.DataFrame({c: pd.Series([v], dtype=t) for (c, t), v in zip(SUMMARY_COLUMNS.items(), values)})
 
 
@@ -97,9 +103,16 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
 
     from .compare import parse_date
 
+    from jurisdictions.framework.declared import NOTE_COLUMNS
+
+    from .batch_parts import NOTES_FILE, TABLES, batch_notes, clear_dataset
+    from .costs.warnings import HIT_COLUMNS
+    from .output import read_parquet_metadata, write_parquet
+
     files = parquet_files(directory)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        clear_dataset(out / table)  # no part file of an earlier, larger run left behind
     options = {**options, "as_of": parse_date(as_of)}
     meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in SUMMARY_COLUMNS.items()})
     cluster = client = None
@@ -121,4 +134,19 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
             client.close()
         if cluster is not None:
             cluster.close()
-    return summary.sort_values("partition").reset_index(drop=True)
+    summary = summary.sort_values("partition").reset_index(drop=True)
+    shared = [_records(j, NOTE_COLUMNS) for j in summary["notes"]]
+    hits = [_records(j, HIT_COLUMNS) for j in summary["cost_hits"]]
+    notes = batch_notes(shared, hits)
+    parts = sorted((out / "warnings").glob("part-*.parquet"))
+    meta = read_parquet_metadata(parts[0]) if parts else {"table": "warnings"}
+    write_parquet(notes, out / "warnings" / NOTES_FILE, {**meta, "part": "notes"})
+    return summary.drop(columns=["notes", "cost_hits"])
+
+
+def _records(text: str, columns) -> pd.DataFrame:
+    """A table a worker sent as JSON records, with ``columns`` (text as objects, counts as integers)."""
+    import io
+
+    frame = pd.read_json(io.StringIO(text), orient="records", dtype=False, convert_dates=False)
+    return frame.reindex(columns=list(columns)).astype({c: ("int64" if c == "profiles" else object) for c in columns})

@@ -262,7 +262,7 @@ def load_profiles(source: ProfilesLike, *, sheet: str | None = None) -> pd.DataF
         items = list(source)
         if items and all(isinstance(x, (str, Path)) for x in items):
             frames = [read_profiles_file(x, sheet) for x in items]
-            df = _concat_checked(frames, [str(x) for x in items])
+            df = frames[0] if len(frames) == 1 else _concat_checked(frames, [str(x) for x in items])
         else:
             df = profiles_from_records(items)
     else:

@@ -1,13 +1,14 @@
 """Writing a comparison's tables in chunks: CSV, JSON Lines and Parquet (``xjur compare --format csv|jsonl|parquet``).
 
 Peak memory does not grow with the size of the output: each table is written ``CHUNK_ROWS`` rows at a time
-from the batch's compact form (``result.amounts`` and ``result.costs``: text columns as categoricals, no
+(Parquet: a row group of ``PARQUET_ROWS``) from the batch's compact form (``result.amounts`` and ``result.costs``: text columns as categoricals, no
 ``basis``), so only one chunk of text exists at once. The ``basis`` lines of a large batch are rendered only
 when asked (``with_basis``): on a million profiles that alone takes tens of seconds and gigabytes.
 
 CSV and JSON Lines text goes through ``report/safe_text.py`` (no cell a spreadsheet would run as a formula);
 Parquet keeps the raw values (a typed columnar file, not read as formulas) and carries the comparison's
-metadata (as of, FX, jurisdictions, versions) in its file metadata under the key ``xjur``.
+metadata (as of, FX, jurisdictions, versions) in its file metadata under the key ``xjur``. A batch written in parts
+by worker processes (``comparisons/parallel.py``) makes each table a directory of part files sharing one schema.
 """
 from __future__ import annotations
 
@@ -18,12 +19,16 @@ from typing import IO, Any, Iterator
 import numpy as np
 import pandas as pd
 
+from .batch_parts import TABLES
 from .tables import tidy_floats
 
 _STRING = json.encoder.encode_basestring  # a str as a JSON string (C; non-ASCII kept)
 
 #: rows written at once: about 30 MB of CSV text for obligation rows
 CHUNK_ROWS = 200_000
+#: rows of a Parquet row group (about 10 MB of compressed obligation rows: fewer, larger row groups are faster
+#: to write and to scan, and a row group's profile names repeat enough for a dictionary)
+PARQUET_ROWS = 1_000_000
 #: rows of one JSON Lines chunk: a row of JSON text is about 5 times its CSV (keys repeated on every line), and
 #: pandas holds about four copies of a chunk's text while writing it
 JSONL_CHUNK_ROWS = 25_000
@@ -32,7 +37,7 @@ LARGE_DICTIONARY = 10_000
 #: the key of the Parquet file metadata holding the comparison's metadata (JSON)
 PARQUET_META_KEY = b"xjur"
 #: JSON Lines: the tables, each line tagged with its table's name (DESIGN.md, Contract 4)
-JSONL_TABLES = ("obligations", "costs", "warnings")
+JSONL_TABLES = TABLES
 #: --format json builds the whole document in memory: from this many profiles xjur names a better format
 JSON_ADVICE_MIN_PROFILES = 5_000
 #: --format csv writes text of every row: from this many profiles xjur names Parquet
@@ -176,7 +181,7 @@ def parquet_metadata(result: Any, table: str) -> dict:
             "versions": {"xjur": __version__, "pandas": pd.__version__, "pyarrow": pyarrow.__version__}}
 
 
-def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: int = CHUNK_ROWS) -> Path:
+def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: int = PARQUET_ROWS) -> Path:
     """``frame`` as one Parquet file, ``rows`` rows per row group written one at a time (categoricals as
     dictionary columns), with ``metadata`` as JSON under :data:`PARQUET_META_KEY` in the file metadata.
 
@@ -194,7 +199,12 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: i
     writer, plain = None, set()
     try:
         for part in chunks(frame, rows):
-            table = pa.Table.from_pandas(part.drop(columns=list(large)), preserve_index=False)
+            rest = part.drop(columns=list(large))
+            # converted in this thread (nthreads=1): the thread pool pyarrow would start for each row group costs
+            # more than it saves, and worker processes (comparisons/parallel.py) share the CPUs already; a frame
+            # of large categoricals only starts from a placeholder column giving the row count
+            table = pa.Table.from_pandas(rest if len(rest.columns) else pd.DataFrame({"_": np.zeros(len(part))}),
+                                         preserve_index=False, nthreads=1)
             for c, categories in large.items():
                 codes = part[c].cat.codes.to_numpy()
                 local, used = pd.factorize(codes, use_na_sentinel=False)  # the row group's own dictionary
@@ -206,6 +216,7 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: i
                 table = table.append_column(c, pa.DictionaryArray.from_arrays(indices, values))
             table = table.select(list(frame.columns))
             if writer is None:
+                table = _portable_schema(table)
                 meta = dict(table.schema.metadata or {})
                 meta[PARQUET_META_KEY] = json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8")
                 schema = table.schema.with_metadata(meta)
@@ -226,14 +237,37 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: dict, rows: i
     return path
 
 
-def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, rows: int = CHUNK_ROWS
+def _portable_schema(table):
+    """``table`` with the schema every file of a partitioned table shares (``comparisons/parallel.py``): text
+    columns with no value (an empty table, a part with no note) typed as text rather than Arrow's ``null``, and
+    every dictionary column indexed by int32 (pandas codes a categorical of up to 127 categories in int8, and a
+    reader takes the first file's schema for all)."""
+    import pyarrow as pa
+
+    def portable(f):
+        if pa.types.is_null(f.type):
+            return pa.field(f.name, pa.string())
+        if pa.types.is_dictionary(f.type):
+            values = pa.string() if pa.types.is_null(f.type.value_type) else f.type.value_type
+            return pa.field(f.name, pa.dictionary(pa.int32(), values))
+        return f
+
+    schema = pa.schema([portable(f) for f in table.schema], metadata=table.schema.metadata)
+    return table if schema == table.schema else table.cast(schema)
+
+
+def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, rows: int = PARQUET_ROWS
                          ) -> list[Path]:
     """``obligations.parquet``, ``costs.parquet`` and ``warnings.parquet`` in ``directory``. Each file is written
     by one background thread while the next table is computed (the costs while the obligations are written, the
     warnings while the costs are): Parquet encoding runs outside Python's lock, so two cores share the work."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from .batch_parts import clear_single
+
     d = Path(directory)
+    for table in TABLES:
+        clear_single(d / f"{table}.parquet")  # the part files of an earlier run in parts
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xjur-parquet") as writer:
         def write(table: str, frame: pd.DataFrame):
             return writer.submit(write_parquet, frame, d / f"{table}.parquet", parquet_metadata(result, table), rows)
@@ -245,10 +279,17 @@ def write_result_parquet(result: Any, directory: str | Path, with_basis: bool, r
 
 
 def read_parquet_metadata(path: str | Path) -> dict:
-    """The comparison's metadata stored in a Parquet file written by :func:`write_parquet`."""
+    """The comparison's metadata stored in a Parquet file written by :func:`write_parquet`, or in the first file
+    of a table written in parts (a directory: ``comparisons/parallel.py``)."""
     import pyarrow.parquet as pq
 
-    return json.loads(pq.read_schema(path).metadata[PARQUET_META_KEY])
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.suffix == ".parquet")
+        if not files:
+            raise FileNotFoundError(f"{p}: no Parquet files")
+        p = files[0]
+    return json.loads(pq.read_schema(p).metadata[PARQUET_META_KEY])
 
 
 def format_advice(n_profiles: int, fmt: str) -> str | None:

@@ -228,6 +228,13 @@ def test_dask_two_worker_cluster_same_obligations_and_costs_as_compare(tmp_path)
     hk = ob[(ob["profile"] == "Kowloon VATP") & (ob["obligation"] == "compensation_cover")]
     assert hk["amount"].iloc[0] == pytest.approx(0.5 * 9.8 * BN + 1.0 * 0.2 * BN)  # HKD 5.1 bn
     assert out.read_parquet_metadata(next((tmp_path / "out" / "costs").glob("*.parquet")))["as_of"] == "2026-11-25"
+    # warnings: each partition's per-profile rows, and the batch-level notes once (warnings/notes.parquet)
+    warnings = pd.read_parquet(tmp_path / "out" / "warnings")
+    expected = out.warnings_table(whole)
+    cols = ["jurisdiction", "profile", "message", "level"]
+    pd.testing.assert_frame_equal(warnings[cols].sort_values(cols).reset_index(drop=True),
+                                  expected[cols].sort_values(cols).reset_index(drop=True), check_dtype=False)
+    assert (warnings["message"].str.startswith("exchange rates of")).sum() <= 1  # not once per partition
 
 
 def test_dask_cli_refuses_other_formats_and_a_file(two_profiles, tmp_path):

@@ -71,13 +71,8 @@ def emit_batch(result, format: BatchFormat, output: Optional[Path], with_basis: 
                table: Optional[TableName]) -> None:
     """CSV, JSON Lines or Parquet written in chunks (``comparisons/output.py``); warnings on stderr (JSON Lines
     carries them as lines of its own)."""
-    from jurisdictions.framework import XjurError
-
     from .. import output as out
 
-    if table is not None and format is not BatchFormat.csv:
-        raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} "
-                        "shows every table)")
     basis = out.with_basis_default(result, with_basis)
     if format is BatchFormat.parquet:  # columnar files for large batches: basis lines only when asked
         paths = out.write_result_parquet(result, parquet_dir(output, "--format parquet"), bool(with_basis))
@@ -123,6 +118,10 @@ def compare_command(
     with_basis: Optional[bool] = typer.Option(None, "--with-basis/--without-basis",
                                               help="Write each obligation's basis line (default: below 5,000 "
                                                    "profiles; never in Parquet unless asked)"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1,
+                                       help="--format parquet: worker processes comparing the batch in parts, "
+                                            "each table written as a directory of part files (default: every "
+                                            "CPU from 200,000 profiles; 1: one process, one file per table)"),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local: this process; dask: partition by "
                                   "partition on a Dask cluster (a directory of Parquet files in, --format "
                                   "parquet --output DIR/ out)"),
@@ -131,23 +130,68 @@ def compare_command(
                                             "worker processes"),
 ) -> None:
     """Compare what each jurisdiction demands of the same profiles."""
+    from jurisdictions.framework import XjurError
+
     kwargs = {**compare_kwargs(jurisdiction, as_of, currency, scenario, parameters, in_force_only, fx_rates),
               **cost_kwargs(assumptions, funding)}
     if engine is Engine.dask or scheduler is not None:
+        if jobs is not None:
+            raise XjurError("--jobs sets the worker processes of --engine local: --engine dask uses the cluster's "
+                            "workers")
         return _compare_dask(profiles, format, output, with_basis, scheduler, kwargs)
-    from ..compare import compare
+    from ..compare import prepare_comparison
     from ..output import format_advice
 
+    # option errors before the comparison, not after it
+    if table is not None and format in (BatchFormat.jsonl, BatchFormat.parquet):
+        raise XjurError(f"--table {table.value}: chooses the table of --format csv (--format {format.value} shows "
+                        "every table)")
     if format is BatchFormat.parquet:
-        parquet_dir(output, "--format parquet")  # before the comparison, not after it
-    result = compare(profile_source(profiles, sheet), **kwargs)
-    advice = format_advice(len(result.profiles), format.value)
+        parquet_dir(output, "--format parquet")
+    elif jobs is not None and jobs > 1:
+        raise XjurError(f"--jobs {jobs}: worker processes write --format parquet (not {format.value})")
+    prepared = prepare_comparison(profile_source(profiles, sheet), **kwargs)
+    advice = format_advice(len(prepared.frame), format.value)
     if advice:
         console_err.print(f"[yellow]warning:[/] {advice}", highlight=False)
+    workers = _workers(jobs, len(prepared.frame)) if format is BatchFormat.parquet else 1
+    if workers > 1:
+        return emit_parts(prepared, output, workers, with_basis)
+    result = prepared.run()
     if format in (BatchFormat.table, BatchFormat.json) or (format is BatchFormat.csv and table is TableName.summary):
         emit_result(result, Format(format.value), output, print_result_table, table=table)
     else:
         emit_batch(result, format, output, with_basis, table)
+
+
+def _workers(jobs: Optional[int], n_profiles: int) -> int:
+    """The worker processes for ``--format parquet``: as asked, else :func:`comparisons.parallel.default_jobs`."""
+    from ..parallel import can_fork, default_jobs
+
+    if jobs is None:
+        return default_jobs(n_profiles)
+    if jobs > 1 and not can_fork():  # pragma: no cover - not on Linux
+        console_err.print("[yellow]warning:[/] worker processes are forked, which this platform does not offer: "
+                          "one process", highlight=False)
+        return 1
+    return jobs
+
+
+def emit_parts(prepared, output: Path, jobs: int, with_basis: Optional[bool]) -> None:
+    """``--format parquet`` in parts on ``jobs`` worker processes (``comparisons/parallel.py``): each table a
+    directory of part files; the first warnings on stderr."""
+    from ..parallel import compare_in_parts
+
+    written = compare_in_parts(prepared, output, jobs=jobs, with_basis=bool(with_basis))
+    s = written.summary
+    for path in written.paths:
+        console_err.print(f"wrote {path}/ ({len(s)} part files)", highlight=False)
+    console_err.print(f"[dim]note:[/] {int(s['profiles'].sum()):,} profiles in {len(s)} parts on {written.workers} "
+                      f"processes: {int(s['obligation_rows'].sum()):,} obligation rows, "
+                      f"{int(s['cost_rows'].sum()):,} cost rows; each table is a Parquet dataset "
+                      "(pandas.read_parquet reads the directory as one table)", highlight=False)
+    print_warnings(written.first_warnings.to_dict("records"), total=written.warning_count,
+                   everything=f"{written.paths[-1]}/")
 
 
 def _compare_dask(profiles: List[Path], format: BatchFormat, output: Optional[Path], with_basis: Optional[bool],

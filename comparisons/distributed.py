@@ -146,7 +146,7 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
 
 def _records(text: str, columns) -> pd.DataFrame:
     """A table a worker sent as JSON records, with ``columns`` (text as objects, counts as integers)."""
-    import io
+    import json
 
-    frame = pd.read_json(io.StringIO(text), orient="records", dtype=False, convert_dates=False)
-    return frame.reindex(columns=list(columns)).astype({c: ("int64" if c == "profiles" else object) for c in columns})
+    frame = pd.DataFrame(json.loads(text), columns=list(columns))  # values as sent: no type guessed
+    return frame.astype({c: ("int64" if c == "profiles" else object) for c in columns})

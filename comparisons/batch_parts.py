@@ -80,8 +80,9 @@ def clear_dataset(path: Path) -> None:
         path.unlink()
     elif path.is_dir():
         files = list(path.iterdir())
-        foreign = [f.name for f in files if not (f.is_file() and (f.name == NOTES_FILE or
-                                                                   (f.name.startswith("part-") and f.suffix == ".parquet")))]
+        ours = [f.is_file() and (f.name == NOTES_FILE or (f.name.startswith("part-") and f.suffix == ".parquet"))
+                for f in files]
+        foreign = [f.name for f, mine in zip(files, ours) if not mine]
         if foreign:
             raise XjurError(f"{path} holds files xjur did not write ({', '.join(sorted(foreign)[:3])}): choose "
                             "another --output directory")

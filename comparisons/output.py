@@ -1,9 +1,10 @@
 """Writing a comparison's tables in chunks: CSV, JSON Lines and Parquet (``xjur compare --format csv|jsonl|parquet``).
 
 Peak memory does not grow with the size of the output: each table is written ``CHUNK_ROWS`` rows at a time
-(Parquet: a row group of ``PARQUET_ROWS``) from the batch's compact form (``result.amounts`` and ``result.costs``: text columns as categoricals, no
-``basis``), so only one chunk of text exists at once. The ``basis`` lines of a large batch are rendered only
-when asked (``with_basis``): on a million profiles that alone takes tens of seconds and gigabytes.
+(Parquet: a row group of ``PARQUET_ROWS``) from the batch's compact form (``result.amounts`` and ``result.costs``:
+text columns as categoricals, no ``basis``), so only one chunk of text exists at once. The ``basis`` lines of a
+large batch are rendered only when asked (``with_basis``): on a million profiles that alone takes tens of seconds
+and gigabytes.
 
 CSV and JSON Lines text goes through ``report/safe_text.py`` (no cell a spreadsheet would run as a formula);
 Parquet keeps the raw values (a typed columnar file, not read as formulas) and carries the comparison's

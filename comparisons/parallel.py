@@ -1,10 +1,11 @@
 """A large batch on one machine in several processes (``xjur compare BIG --format parquet --output DIR/``).
 
-The batch is read and checked once, in the calling process (:func:`~comparisons.compare.prepare_comparison`:
-every bad row reported at once, as always). Its profiles are then split into parts of about
-:data:`PART_PROFILES`, and a pool of worker processes compares, costs and writes each part: ``DIR/obligations.parquet/part-00000.parquet`` …, and the same for ``costs.parquet`` and
-``warnings.parquet``. Each table is a Parquet dataset (a directory of files with one schema) that
-``pd.read_parquet(DIR / "obligations.parquet")`` or ``pyarrow.dataset`` reads as one table, rows in part order.
+The batch is read and checked once, in the calling process (:func:`~comparisons.compare.prepare_comparison`: every
+bad row reported at once, as always). Its profiles are then split into parts of about :data:`PART_PROFILES`, and a
+pool of worker processes compares, costs and writes each part: ``DIR/obligations.parquet/part-00000.parquet`` …,
+and the same for ``costs.parquet`` and ``warnings.parquet``. Each table is a Parquet dataset (a directory of files
+with one schema) that ``pd.read_parquet(DIR / "obligations.parquet")`` or ``pyarrow.dataset`` reads as one table,
+rows in part order.
 
 The workers are forked from the calling process: they inherit the checked profiles rather than receive a copy,
 and send back only a summary of each part and its batch-level notes, which the calling process merges
@@ -60,8 +61,8 @@ def default_jobs(n_profiles: int) -> int:
 @dataclass(frozen=True)
 class PartsWritten:
     """What :func:`compare_in_parts` wrote: one ``summary`` row per part (part, the worker's pid, profiles,
-    obligation_rows, cost_rows, warning_rows), the batch-level ``notes``, the first warnings (for the terminal) and the three
-    dataset directories."""
+    obligation_rows, cost_rows, warning_rows), the batch-level ``notes``, the first warnings (for the terminal)
+    and the three dataset directories."""
 
     summary: pd.DataFrame
     notes: pd.DataFrame
@@ -112,9 +113,9 @@ def _run_part(index: int, start: int, stop: int) -> dict:
     cost_rows = write("costs", result.costs)
     warnings = part_warnings(result)
     warning_rows = write("warnings", warnings.per_profile)
-    return {"part": index, "pid": os.getpid(), "profiles": stop - start, "obligation_rows": rows, "cost_rows": cost_rows,
-            "warning_rows": warning_rows, "shared": warnings.shared, "cost_hits": warnings.cost_hits,
-            "first_warnings": warnings.per_profile.head(PREVIEW_WARNINGS)}
+    return {"part": index, "pid": os.getpid(), "profiles": stop - start, "obligation_rows": rows,
+            "cost_rows": cost_rows, "warning_rows": warning_rows, "shared": warnings.shared,
+            "cost_hits": warnings.cost_hits, "first_warnings": warnings.per_profile.head(PREVIEW_WARNINGS)}
 
 
 def compare_in_parts(prepared: Any, out_dir: str | Path, *, jobs: int, with_basis: bool = False,

@@ -185,7 +185,8 @@ def test_cli_refuses_a_foreign_file_in_a_dataset_and_jobs_for_text_formats(tmp_p
              "--output", str(o), "--jobs", "2")
     assert r.returncode == 2 and "thesis.docx" in r.stderr and "Traceback" not in r.stderr
     assert (o / "costs.parquet" / "thesis.docx").read_text() == "mine"
-    r = xjur("compare", str(tmp_path / "in.parquet"), "-j", "JP", "--as-of", str(AS_OF), "--format", "csv", "--jobs", "2")
+    r = xjur("compare", str(tmp_path / "in.parquet"), "-j", "JP", "--as-of", str(AS_OF), "--format", "csv",
+             "--jobs", "2")
     assert r.returncode == 2 and "--format parquet" in r.stderr and "Traceback" not in r.stderr
     r = xjur("compare", str(tmp_path / "in.parquet"), "--format", "parquet", "--output", str(o), "--jobs", "0")
     assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -185,7 +185,8 @@ def emit_parts(prepared, output: Path, jobs: int, with_basis: Optional[bool]) ->
     written = compare_in_parts(prepared, output, jobs=jobs, with_basis=bool(with_basis))
     s = written.summary
     for path in written.paths:
-        console_err.print(f"wrote {path}/ ({len(s)} part files)", highlight=False)
+        notes = " and notes.parquet, the batch-level notes" if path == written.paths[-1] else ""
+        console_err.print(f"wrote {path}/ ({len(s)} part files{notes})", highlight=False)
     console_err.print(f"[dim]note:[/] {int(s['profiles'].sum()):,} profiles in {len(s)} parts on {written.workers} "
                       f"processes: {int(s['obligation_rows'].sum()):,} obligation rows, "
                       f"{int(s['cost_rows'].sum()):,} cost rows; each table is a Parquet dataset "

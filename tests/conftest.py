@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 AS_OF = dt.date(2026, 11, 25)
+
+
+def run_xjur(*args: str, columns: int = 200, timeout: int = 300) -> subprocess.CompletedProcess:
+    """``xjur ARGS`` in a fresh Python process from the checkout (a terminal ``columns`` wide, UTF-8): its exit
+    status, stdout and stderr, for tests of what a user of the command line sees."""
+    env = {**os.environ, "COLUMNS": str(columns), "PYTHONIOENCODING": "utf-8",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "comparisons.cli", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=ROOT, timeout=timeout, env=env)
 
 
 def make_profile(**overrides) -> dict:

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -23,19 +20,14 @@ from comparisons import compare, load_profiles
 from comparisons import output as out
 from jurisdictions.framework import ProfileError
 from jurisdictions.framework import input_policy as policy
-from tests.conftest import AS_OF, ROOT, make_profile
+from tests.conftest import AS_OF, make_profile
+from tests.conftest import run_xjur as xjur
 
 BN = 1_000_000_000
 HK_PLATFORM = make_profile(name="Kowloon VATP", currency="HKD", client_crypto_assets=10 * BN, hot_wallet_share=0.02,
                            services="custody;trading_platform;exchange_fiat;exchange_crypto")
 EVIL = make_profile(name="=HYPERLINK(\"http://x\")", currency="HKD", client_crypto_assets=1 * BN,
                     hot_wallet_share=0.02, services="custody;trading_platform;exchange_fiat;exchange_crypto")
-
-
-def xjur(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.run([sys.executable, "-m", "comparisons.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=300)
 
 
 @pytest.fixture

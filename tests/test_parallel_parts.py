@@ -21,7 +21,7 @@ from comparisons.costs.table import UNKNOWN_MARK
 from comparisons.parallel import compare_in_parts, default_jobs, PARALLEL_MIN_PROFILES
 from jurisdictions.framework import XjurError
 from tests.conftest import AS_OF, make_profile
-from tests.test_large_batches import xjur
+from tests.conftest import run_xjur as xjur
 
 BN = 1_000_000_000
 M = 1_000_000

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -25,7 +22,7 @@ from jurisdictions.framework import discover
 from comparisons import compare, load_profiles
 from comparisons.report.terminal import fit_blocks, regime_columns, side_by_side_tables
 from jurisdictions.framework import CATEGORIES
-from tests.conftest import AS_OF, EXAMPLES, ROOT
+from tests.conftest import AS_OF, EXAMPLES, run_xjur
 
 # the wide table keeps profiles in input order, so its MultiIndex is not lexsorted: .loc warns, harmlessly
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.PerformanceWarning")
@@ -188,9 +185,7 @@ def test_fit_blocks_packs_columns_in_order_within_the_width():
 
 
 def test_compare_at_80_columns_shows_every_market_and_whole_identifiers():
-    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "comparisons.cli", "compare", str(PROFILES), "--as-of", "2026-11-25"],
-                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=900)
+    r = run_xjur("compare", str(PROFILES), "--as-of", "2026-11-25", columns=80, timeout=900)
     assert r.returncode == 0, r.stderr
     text = r.stdout
     assert max(cell_len(line) for line in text.splitlines()) <= 80
@@ -258,10 +253,8 @@ def test_stress_columns_follow_the_compare_order():
 
 
 def test_stress_at_80_columns_shows_every_regime_in_compare_order():
-    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "comparisons.cli", "stress", str(PROFILES), "--as-of", "2026-11-25",
-                        "--incident", "coincheck-2018"], capture_output=True, text=True, env=env, cwd=ROOT,
-                       timeout=900)
+    r = run_xjur("stress", str(PROFILES), "--as-of", "2026-11-25", "--incident", "coincheck-2018", columns=80,
+                 timeout=900)
     assert r.returncode == 0, r.stderr
     text = r.stdout
     assert max(cell_len(line) for line in text.splitlines()) <= 80

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
@@ -22,6 +19,7 @@ from jurisdictions.framework import (
     Jurisdiction, ObligationSpec, Regime, XjurError, concat_obligations, obligation_rows,
 )
 from tests.conftest import AS_OF, EXAMPLES, ROOT, make_profile
+from tests.conftest import run_xjur as run_cli
 
 # -- the profile of the brief: JPY 300 bn of client crypto, 3 % hot ------------------------------------------
 #   hot  = 0.03 × 300 bn = JPY 9 bn;  cold = 0.97 × 300 bn = JPY 291 bn
@@ -506,10 +504,6 @@ def test_end_to_end_properties_eu(assets, h, fo, own, hl, cl, with_own):
 
 # == CLI ========================================================================================================
 
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from comparisons.cli import main; main()", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, encoding="utf-8",
-                          env={**os.environ, "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"})
 
 
 def test_cli_all_incidents_on_every_example():

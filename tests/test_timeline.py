@@ -1,29 +1,23 @@
 """Issue 19: the timeline (comparisons/timeline/). Worked examples by hand from the rule text."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import subprocess
-import sys
 
 from comparisons import compare
 from comparisons.compare import fx_snapshot
 from comparisons.timeline import timeline
 from comparisons.timeline.growth import GrowthError, load_growth
 from jurisdictions.framework.registry import discover
-from jurisdictions.united_kingdom import REGIME as UK_REGIME
 from jurisdictions.united_kingdom import UnitedKingdom
-from tests.conftest import EXAMPLES, ROOT, make_profile
+from tests.conftest import EXAMPLES, make_profile
+from tests.conftest import run_xjur as xjur
 
 
-def xjur(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "comparisons.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, env={**__import__("os").environ, "COLUMNS": "200"})
 
 TOKYO = make_profile(name="tokyo", currency="JPY", services="custody;exchange_fiat;exchange_crypto",
                      annual_trading_volume=6e12, client_crypto_assets=1e12, hot_wallet_share=0.03,
@@ -98,22 +92,15 @@ def test_other_reserve_scenarios_held_in_full_from_the_assumed_start():
 
 
 # -- UK: upcoming before 2027-10-25, counted from the first step on or after it ---------------------------
-class EnactedUK(UnitedKingdom):
-    """The real UK plug-in with its regime enacted from 2027-10-25 (issue 15 makes it so; until that merge, the
-    real UK regime is proposed with no start)."""
-
-    regimes = (dataclasses.replace(UK_REGIME, status="enacted", in_force_from=dt.date(2027, 10, 25)),)
-
-
 CUSTODIAN = make_profile(name="custodian", currency="GBP", services="custody", fixed_overheads=400_000,
                          client_crypto_assets=100_000_000)
 
 
 def test_uk_custodian_upcoming_before_its_start_and_counted_after():
-    # REAL UK rules (UnitedKingdom), regime made enacted with start 2027-10-25 (reconcile after issue 15)
-    reg = discover().with_jurisdiction(EnactedUK())
+    # the real UK plug-in: uk.cryptopru enacted, applying from 2027-10-25 (rulebook, united_kingdom.md)
+    assert [(r.status, r.in_force_from) for r in UnitedKingdom().regimes] == [("enacted", dt.date(2027, 10, 25))]
     result = timeline([CUSTODIAN], "2027-01-01", "2028-04-01", step="quarter", jurisdictions=["UK"],
-                      currency="GBP", registry=reg)
+                      currency="GBP")
     tl = result.timeline
     ofr = tl[tl["obligation"] == "own_funds_requirement"].set_index("date")
     # max(PMR 150,000, 0.25 × 400,000 = 100,000, 0.0004 × 100 m = 40,000) = 150,000 at every date
@@ -125,7 +112,7 @@ def test_uk_custodian_upcoming_before_its_start_and_counted_after():
     costs = result.costs.set_index("date")
     # out of the totals before: nothing tied up; from 2028-01-01 the comparison of that date
     assert dt.date(2027, 10, 1) not in costs.index   # no counted row: the market adds nothing that day
-    same = compare([CUSTODIAN], ["UK"], as_of="2028-01-01", currency="GBP", registry=reg,
+    same = compare([CUSTODIAN], ["UK"], as_of="2028-01-01", currency="GBP",
                    fx=fx_snapshot(dt.date(2027, 1, 1))).cost_summary(ranges=False, licence=False)
     assert costs.loc[dt.date(2028, 1, 1), "annual_cost"] == pytest.approx(same["annual_cost"].iloc[0])
     assert costs.loc[dt.date(2028, 1, 1), "resources_tied_up"] > 0

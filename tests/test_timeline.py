@@ -262,6 +262,28 @@ def test_plan_market_start_from_plan_yaml():
     assert pgc["amount"].iloc[-1] == pytest.approx(0.03 * 0.5 * 1e12)
 
 
+def test_plan_timeline_costs_with_the_plans_own_funding_mix():
+    from comparisons import plan
+
+    # an EU custodian whose prudential safeguards are cheapest insured (tests/test_costs_ranges.py); the plan fixes
+    # them to own funds, and its timeline must cost them so: own_funds at 11.25 % (cost of equity 3 % + 11.25 %
+    # less the 3 % earned: the EUR yield), not the insurance premium
+    group = make_profile(name="group", currency="EUR", services="custody", fixed_overheads=3_000_000)
+    p = plan({"group": group, "as_of": "2026-11-25", "markets": [{"jurisdiction": "EU", "share": 1.0}],
+              "funding": {"EU": {"prudential_safeguards": {"own_funds": 1.0}}}})
+    planned = p.costs[(p.costs["funded_amount"] > 0)]
+    assert set(planned["form"]) == {"own_funds"}
+    # MiCA Art. 67: a quarter of the fixed overheads, 0.25 × 3,000,000 = 750,000, × 11.25 % = EUR 84,375 a year
+    assert planned["annual_cost"].sum() == pytest.approx(0.25 * 3_000_000 * 0.1125)
+    result = p.timeline("2026-11-25", "2027-11-25")
+    costs = result.costs.set_index("date")
+    assert costs.loc[dt.date(2026, 11, 25), "annual_cost"] == pytest.approx(planned["annual_cost"].sum())
+    default = plan({"group": group, "as_of": "2026-11-25", "markets": [{"jurisdiction": "EU", "share": 1.0}]})
+    assert default.costs[default.costs["funded_amount"] > 0]["form"].eq("insurance").any()  # cheapest otherwise
+    assert default.timeline("2026-11-25", "2027-11-25").costs.set_index("date").loc[
+        dt.date(2026, 11, 25), "annual_cost"] != pytest.approx(planned["annual_cost"].sum())
+
+
 def test_briefing_section_and_workbook_sheets(tmp_path):
     from openpyxl import load_workbook
 

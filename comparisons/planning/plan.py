@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -88,6 +88,9 @@ class PlanResult:
     warnings: tuple[dict, ...] = ()
     source: str = ""
     capacity_split: pd.DataFrame | None = None  # per entity: the group line left to it, what it insured
+    #: what the plan was computed with besides its entities (funding, assumptions, parameters, fx, registry; None:
+    #: the default): a timeline of the plan uses the same
+    inputs: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def fx(self):
@@ -95,12 +98,16 @@ class PlanResult:
 
     def timeline(self, start: Any, end: Any, step: str = "year", growth: Any = None, **kwargs: Any) -> Any:
         """Each market's entity under its own market's rules at each date, the market counted from its licence
-        start (``start`` of the plan's market entry); ``kwargs`` as ``comparisons.timeline``."""
+        start (``start`` of the plan's market entry), with the plan's funding mix, cost assumptions, parameter
+        overrides and FX source; ``kwargs`` as ``comparisons.timeline`` (given ones win)."""
         from ..timeline import timeline
         from ..timeline.build import concat_timelines
 
         kwargs.setdefault("currency", self.currency)
         kwargs.setdefault("scenarios", self.scenarios)
+        for key, value in self.inputs.items():  # the plan's own funding mix, assumptions, parameters, FX source
+            if value is not None:
+                kwargs.setdefault(key, value)
         parts = []
         for i, m in enumerate(self.markets):  # one timeline per market (a loop over markets, not profiles)
             entity = self.entities.iloc[[i]].reset_index(drop=True)
@@ -418,4 +425,6 @@ def plan(
         name=str(data.get("name") or group["name"].iloc[0]), group=group, entities=entities,
         markets=tuple(markets), results=tuple(results), as_of=day, currency=ref,
         scenarios=results[0].scenarios, warnings=tuple(warnings), source=origin, capacity_split=split,
+        inputs={"funding": funding, "assumptions": assumptions, "parameters": parameters, "fx": fx,
+                "registry": registry},
     )

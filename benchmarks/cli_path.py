@@ -107,9 +107,9 @@ def child(src: str, fmt: str, out: str, jobs: str = "") -> None:
         parts = sorted(Path(out).glob("obligations.parquet/part-*.parquet"))
         workers = 0
         if parts:
-            from comparisons.parallel import available_cpus, MAX_DEFAULT_JOBS
+            from comparisons.parallel import PARALLEL_MIN_PROFILES, default_jobs
 
-            workers = min(int(jobs) if jobs else min(available_cpus(), MAX_DEFAULT_JOBS), len(parts))
+            workers = min(int(jobs) if jobs else default_jobs(PARALLEL_MIN_PROFILES), len(parts))
         peak = _peak_gb() + workers * _children_peak_gb()
         extra = {"processes": 1 + workers, "parts": len(parts)}
     size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file()) if Path(out).is_dir() \

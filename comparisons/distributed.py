@@ -17,6 +17,7 @@ Profile names are unique within a partition (validated there); across partitions
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,9 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
-    from .compare import parse_date
-
-    from jurisdictions.framework.declared import NOTE_COLUMNS
-
     from .batch_parts import NOTES_FILE, TABLES, batch_notes, clear_dataset
-    from .costs.warnings import HIT_COLUMNS
+    from .compare import note_frame, parse_date
+    from .costs.warnings import hit_table
     from .output import read_parquet_metadata, write_parquet
 
     files = parquet_files(directory)
@@ -135,18 +133,10 @@ def compare_dask(directory: str | Path, out_dir: str | Path, *, scheduler: Any =
         if cluster is not None:
             cluster.close()
     summary = summary.sort_values("partition").reset_index(drop=True)
-    shared = [_records(j, NOTE_COLUMNS) for j in summary["notes"]]
-    hits = [_records(j, HIT_COLUMNS) for j in summary["cost_hits"]]
-    notes = batch_notes(shared, hits)
+    notes = batch_notes([note_frame(json.loads(j)) for j in summary["notes"]],  # as the workers sent them
+                        [hit_table(json.loads(j)) for j in summary["cost_hits"]])
     parts = sorted((out / "warnings").glob("part-*.parquet"))
     meta = read_parquet_metadata(parts[0]) if parts else {"table": "warnings"}
     write_parquet(notes, out / "warnings" / NOTES_FILE, {**meta, "part": "notes"})
     return summary.drop(columns=["notes", "cost_hits"])
 
-
-def _records(text: str, columns) -> pd.DataFrame:
-    """A table a worker sent as JSON records, with ``columns`` (text as objects, counts as integers)."""
-    import json
-
-    frame = pd.DataFrame(json.loads(text), columns=list(columns))  # values as sent: no type guessed
-    return frame.astype({c: ("int64" if c == "profiles" else object) for c in columns})

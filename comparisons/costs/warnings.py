@@ -20,18 +20,23 @@ def unknown_cost_warnings(costs: pd.DataFrame) -> list[dict]:
     return unknown_cost_messages(unknown_cost_hits(costs))
 
 
+def hit_table(rows: list) -> pd.DataFrame:
+    """Hits (tuples or mappings with :data:`HIT_COLUMNS`) as a table: ``profiles`` a count, the rest text."""
+    return pd.DataFrame(rows, columns=list(HIT_COLUMNS)).astype(
+        {c: "int64" if c == "profiles" else object for c in HIT_COLUMNS})
+
+
 def unknown_cost_hits(costs: pd.DataFrame) -> pd.DataFrame:
     """Per (market, obligation) whose funded cost rests on an ``unknown`` figure: the number of profiles
     concerned, the first of them and the note (:data:`HIT_COLUMNS`). The hits of a batch's parts add up
     (:func:`merge_hits`): profile names are unique across a batch."""
-    empty = pd.DataFrame({c: pd.Series(dtype="int64" if c == "profiles" else object) for c in HIT_COLUMNS})
     if costs.empty:
-        return empty
+        return hit_table([])
     note = costs["note"].astype("category")
     cats = note.cat.categories
     hit = np.flatnonzero(np.fromiter((UNKNOWN_MARK in str(c) for c in cats), dtype=bool, count=len(cats)))
     if not len(hit):
-        return empty
+        return hit_table([])
     mask = np.isin(note.cat.codes.to_numpy(), hit) & (costs["funded_amount"].to_numpy(dtype="float64") > 0)
     sel = costs.loc[mask, ["profile", "jurisdiction", "obligation", "note"]]  # categoricals stay codes
     rows = []
@@ -39,7 +44,7 @@ def unknown_cost_hits(costs: pd.DataFrame) -> pd.DataFrame:
         profiles = part["profile"].unique()
         rows.append((str(code), str(ob), len(profiles), str(profiles[0]),
                      str(part["note"].iloc[0]).split(UNKNOWN_MARK, 1)[1]))
-    return pd.DataFrame(rows, columns=list(HIT_COLUMNS)).astype({"profiles": "int64"}) if rows else empty
+    return hit_table(rows)
 
 
 def merge_hits(parts: list[pd.DataFrame]) -> pd.DataFrame:
